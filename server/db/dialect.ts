@@ -1,0 +1,16 @@
+import { Knex } from 'knex';
+import { isPostgres } from './connect';
+
+/** The few SQL fragments that differ by engine. Column names go in as ?? bindings only. */
+
+/** Whole days from column a to column b (b − a) as an integer expression. */
+export function daysBetween(db: Knex, a: string, b: string): Knex.Raw {
+  return isPostgres(db)
+    ? db.raw('(??::date - ??::date)', [b, a])
+    : db.raw('CAST(julianday(??) - julianday(??) AS INTEGER)', [b, a]);
+}
+
+/** Boolean column is true, as a predicate that works with SQLite's 0/1 and PostgreSQL's boolean. */
+export function isTrue(db: Knex, column: string): Knex.Raw {
+  return isPostgres(db) ? db.raw('?? = true', [column]) : db.raw('?? = 1', [column]);
+}
