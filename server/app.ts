@@ -1,0 +1,86 @@
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { Express } from 'express';
+import { engine } from 'express-handlebars';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { authenticate, csrfProtection, enforcePasswordChange } from './auth/middleware';
+import { authRoutes, LANG_COOKIE } from './auth/routes';
+import type { AppContext } from './http/context';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { viewLocals } from './http/render';
+import { viewHelpers } from './http/view-helpers';
+import { isLang } from './i18n';
+import { ROOT, STATIC_DIR, VIEWS_DIR } from './paths';
+import { featureRoutes } from './routes';
+
+/** The express application (no listen), so tests drive it in-process. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.disable('x-powered-by');
+  app.engine('hbs', engine({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+    partialsDir: path.join(VIEWS_DIR, 'partials'),
+    helpers: viewHelpers,
+  }));
+  app.set('view engine', 'hbs');
+  app.set('views', VIEWS_DIR);
+  if (ctx.config.production) app.enable('view cache');
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    strictTransportSecurity: ctx.config.production,
+  }));
+  if (ctx.config.nodeEnv !== 'test') app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url?.startsWith('/static/') ?? false } }));
+
+  const staticOptions = { maxAge: ctx.config.production ? '1d' : 0, fallthrough: false };
+  app.use('/static', express.static(STATIC_DIR, staticOptions));
+  app.use('/vendor/dkfds', express.static(path.join(ROOT, 'node_modules', 'dkfds', 'dist'), staticOptions));
+  app.use('/vendor/chart.js', express.static(path.join(ROOT, 'node_modules', 'chart.js', 'dist'), staticOptions));
+
+  app.get('/api/v1/health', async (_req, res) => {
+    try {
+      await ctx.db.raw('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(cookieParser());
+  app.use((req, _res, next) => {
+    const lang = req.query.lang ?? req.cookies?.[LANG_COOKIE];
+    req.lang = isLang(lang) ? lang : 'da';
+    next();
+  });
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use('/api', express.json({ limit: '2mb' }));
+  app.use(authenticate(ctx));
+  app.use(csrfProtection());
+  app.use(enforcePasswordChange());
+  app.use(viewLocals());
+
+  app.use(authRoutes(ctx));
+  for (const router of featureRoutes(ctx)) app.use(router);
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(ctx));
+  return app;
+}

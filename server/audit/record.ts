@@ -1,0 +1,56 @@
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import { nowIso } from '../time';
+
+/** Who did it, from where. */
+export interface Actor {
+  userId: number | null;
+  email: string | null;
+  scope: string | null;
+  ip: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  entity?: string | null;
+  entityId?: string | number | null;
+  patientId?: number | null;
+  municipalityCode?: string | null;
+  /** old/new values, counts…; never a plain CPR */
+  detail?: unknown;
+}
+
+/** The actor of a request; the address honours TRUST_PROXY through express's req.ip. */
+export function actorOf(req: Request): Actor {
+  return {
+    userId: req.user?.id ?? null,
+    email: req.user?.email ?? null,
+    scope: req.user?.scope.code ?? null,
+    ip: req.ip ?? null,
+  };
+}
+
+function row(actor: Actor, e: AuditEntry, at: string) {
+  return {
+    at,
+    actor_user_id: actor.userId,
+    actor_email: actor.email,
+    actor_scope: actor.scope,
+    action: e.action,
+    entity: e.entity ?? null,
+    entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+    patient_id: e.patientId ?? null,
+    municipality_code: e.municipalityCode ?? null,
+    ip: actor.ip,
+    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+  };
+}
+
+/** Append audit rows, in the caller's transaction when given one (the same transaction as the change). */
+export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const at = nowIso();
+  const rows = entries.map((e) => row(actor, e, at));
+  // Chunked: SQLite limits bound variables per statement.
+  for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500));
+}

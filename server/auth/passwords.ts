@@ -1,0 +1,33 @@
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+
+// OWASP's scrypt equivalent of its recommended cost: N = 2^15, r = 8, p = 3 (32 MiB per hash).
+const PARAMS = { N: 2 ** 15, r: 8, p: 3 };
+const KEY_LENGTH = 32;
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** "scrypt$N$r$p$salt$hash" (base64). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scrypt(password, salt, KEY_LENGTH, { ...PARAMS, maxmem: 128 * PARAMS.N * PARAMS.r * 2 });
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, n, r, p, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const N = Number(n), R = Number(r), P = Number(p);
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+/** A one-time password an admin hands over: 16 characters, unambiguous letters and digits. */
+export function generateOneTimePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = crypto.randomBytes(16);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+
+/** A user's scope: one municipality (3 digits), one region (4 digits) or the whole country. */
+export type Scope =
+  | { kind: 'municipality'; code: string; regionCode: string }
+  | { kind: 'region'; code: string }
+  | { kind: 'country'; code: 'DK' };
+
+export type UnitType = 'municipality' | 'cluster' | 'region' | 'country';
+
+interface Geo { code: string; region_code: string; cluster_code: string | null }
+const geoCache = new WeakMap<object, Promise<Geo[]>>();
+
+/** The 98 municipalities (reference data, read once per database handle). */
+export function geography(db: Knex): Promise<Geo[]> {
+  let cached = geoCache.get(db.client);
+  if (!cached) {
+    cached = db('municipalities').select('code', 'region_code', 'cluster_code').orderBy('sort_order');
+    geoCache.set(db.client, cached);
+  }
+  return cached;
+}
+
+/** Resolve a scope code ('751', '1082', 'DK'); null when no such municipality or region exists. */
+export async function resolveScope(db: Knex, code: string): Promise<Scope | null> {
+  const geo = await geography(db);
+  if (code === 'DK') return { kind: 'country', code: 'DK' };
+  if (/^\d{3}$/.test(code)) {
+    const m = geo.find((g) => g.code === code);
+    return m ? { kind: 'municipality', code, regionCode: m.region_code } : null;
+  }
+  if (/^\d{4}$/.test(code) && geo.some((g) => g.region_code === code)) return { kind: 'region', code };
+  return null;
+}
+
+/** Does scope `outer` contain scope `inner`? (DK ⊇ regions ⊇ municipalities) */
+export function scopeContains(outer: Scope, inner: Scope): boolean {
+  if (outer.kind === 'country') return true;
+  if (outer.kind === 'region') {
+    return (inner.kind === 'region' && inner.code === outer.code)
+      || (inner.kind === 'municipality' && inner.regionCode === outer.code);
+  }
+  return inner.kind === 'municipality' && inner.code === outer.code;
+}
+
+/** Is a municipality inside the scope? */
+export function scopeHasMunicipality(scope: Scope, code: string, regionCode: string): boolean {
+  return scopeContains(scope, { kind: 'municipality', code, regionCode });
+}
+
+/** The municipality codes a scope covers. */
+export async function municipalitiesInScope(db: Knex, scope: Scope): Promise<string[]> {
+  const geo = await geography(db);
+  return geo.filter((g) => scopeHasMunicipality(scope, g.code, g.region_code)).map((g) => g.code);
+}
+
+/** A unit lies inside the scope when all of its municipalities do (product.md). */
+export async function unitInsideScope(db: Knex, scope: Scope, unitType: UnitType, unitCode: string): Promise<boolean> {
+  if (scope.kind === 'country') return true;
+  const geo = await geography(db);
+  const members = geo.filter((g) =>
+    unitType === 'country' ? true
+      : unitType === 'region' ? g.region_code === unitCode
+        : unitType === 'cluster' ? g.cluster_code === unitCode
+          : g.code === unitCode);
+  return members.length > 0 && members.every((g) => scopeHasMunicipality(scope, g.code, g.region_code));
+}
+
+/**
+ * The ONE place a scope becomes SQL: restrict `column` (a municipality code column) to the scope.
+ * Every query on patient-level or per-municipality data goes through this.
+ */
+export function whereInScope<T extends Knex.QueryBuilder>(query: T, scope: Scope, column = 'municipality_code'): T {
+  if (scope.kind === 'municipality') return query.where(column, scope.code) as T;
+  if (scope.kind === 'region') {
+    return query.whereIn(column, function regionMunicipalities(this: Knex.QueryBuilder) {
+      this.select('code').from('municipalities').where('region_code', scope.code);
+    }) as T;
+  }
+  return query;
+}

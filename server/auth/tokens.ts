@@ -1,0 +1,48 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+
+/** Personal API tokens: shown once, stored as SHA-256 (they are 256-bit random, so no key or slow hash is needed). */
+const TOKEN_PREFIX = 'hk_';
+const VALID_MONTHS = 12;
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export interface IssuedToken { id: number; token: string; expiresAt: string }
+
+export async function issueToken(db: Knex | Knex.Transaction, userId: number, createdBy: number | null, name: string | null): Promise<IssuedToken> {
+  const token = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+  const now = new Date();
+  const expires = new Date(now);
+  expires.setUTCMonth(expires.getUTCMonth() + VALID_MONTHS);
+  const [row] = await db('api_tokens').insert({
+    user_id: userId,
+    token_hash: hashToken(token),
+    prefix: token.slice(0, 10),
+    name,
+    created_at: now.toISOString(),
+    created_by: createdBy,
+    expires_at: expires.toISOString(),
+  }).returning('id');
+  const id = typeof row === 'object' ? row.id : row;
+  return { id, token, expiresAt: expires.toISOString() };
+}
+
+/** The user id of a valid (not revoked, not expired) token; records its use. */
+export async function verifyToken(db: Knex, token: string): Promise<number | undefined> {
+  const now = new Date().toISOString();
+  const row = await db('api_tokens').where('token_hash', hashToken(token)).whereNull('revoked_at')
+    .where('expires_at', '>', now).first('id', 'user_id');
+  if (!row) return undefined;
+  await db('api_tokens').where('id', row.id).update({ last_used_at: now });
+  return row.user_id;
+}
+
+export async function revokeToken(db: Knex | Knex.Transaction, tokenId: number): Promise<number> {
+  return db('api_tokens').where('id', tokenId).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+}
+
+export async function revokeUserTokens(db: Knex | Knex.Transaction, userId: number): Promise<number> {
+  return db('api_tokens').where('user_id', userId).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+}

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import type { Role } from '../auth/access';
+import { hashPassword } from '../auth/passwords';
+import { nowIso } from '../time';
+
+export const DEMO_PASSWORD = 'hjerte-demo-1234';
+
+/** The demo logins of formats.md. */
+export const DEMO_USERS: { email: string; name: string; roles: Role[]; scope: string }[] = [
+  { email: 'terapeut.aarhus@demo.dk', name: 'Terapeut Aarhus', roles: ['therapist'], scope: '751' },
+  { email: 'terapeut.randers@demo.dk', name: 'Terapeut Randers', roles: ['therapist'], scope: '730' },
+  { email: 'kvalitet.aarhus@demo.dk', name: 'Kvalitet Aarhus', roles: ['quality'], scope: '751' },
+  { email: 'kvalitet.midt@demo.dk', name: 'Kvalitet Region Midtjylland', roles: ['quality'], scope: '1082' },
+  { email: 'indberetter.aarhus@demo.dk', name: 'Indberetter Aarhus', roles: ['exporter'], scope: '751' },
+  { email: 'indberetter.midt@demo.dk', name: 'Indberetter Region Midtjylland', roles: ['exporter'], scope: '1082' },
+  { email: 'admin@demo.dk', name: 'Administrator', roles: ['admin'], scope: 'DK' },
+];
+
+/** Creates the demo users when there are no users at all; returns whether it did. */
+export async function createDemoUsersIfEmpty(db: Knex): Promise<boolean> {
+  const [{ n }] = await db('users').count({ n: '*' });
+  if (Number(n) > 0) return false;
+  const hash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction(async (trx) => {
+    for (const u of DEMO_USERS) {
+      const now = nowIso();
+      const [row] = await trx('users').insert({
+        email: u.email, name: u.name, password_hash: hash, scope: u.scope, active: true,
+        must_change_password: false, created_at: now, updated_at: now,
+      }).returning('id');
+      const id = typeof row === 'object' ? row.id : row;
+      await trx('user_roles').insert(u.roles.map((role) => ({ user_id: id, role })));
+    }
+  });
+  return true;
+}

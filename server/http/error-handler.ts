@@ -1,0 +1,61 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { actorOf, recordAudit } from '../audit/record';
+import { t } from '../i18n';
+import type { AppContext } from './context';
+import { Conflict, HttpError, Invalid, NotFound, TooLarge, Unauthenticated, UnsupportedMediaType } from './errors';
+import { isApiRequest } from './request';
+
+/** Body-parser and similar library errors carry a status and a type; map them to our typed errors. */
+function fromLibraryError(err: { type?: string; status?: number }): HttpError | undefined {
+  if (err.type === 'entity.too.large') return new TooLarge();
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') return new UnsupportedMediaType();
+  if (err.type === 'entity.parse.failed' || err.type === 'request.aborted' || err.type === 'request.size.invalid') {
+    return new Invalid({}, 'bad_request');
+  }
+  if (err.status && err.status >= 400 && err.status < 500) return new Invalid({}, 'bad_request');
+  return undefined;
+}
+
+/** Unknown paths: anonymous callers are sent to log in first, so nothing about the URL space leaks. */
+export function notFoundHandler(): RequestHandler {
+  return (req) => { throw req.user ? new NotFound() : new Unauthenticated(); };
+}
+
+/** The one error handler: typed errors become a page or {error:{code,message,fields}}; the rest are logged as 500. */
+export function errorHandler(ctx: AppContext): ErrorRequestHandler {
+  return async (err, req, res, _next) => {
+    const typed: HttpError | undefined = err instanceof HttpError ? err : fromLibraryError(err);
+    if (!typed) {
+      ctx.logger.error({ err, url: req.originalUrl }, 'unhandled error');
+    }
+    const status = typed?.status ?? 500;
+    const lang = req.lang ?? 'da';
+    const csrf = (err as { csrf?: boolean }).csrf === true;
+    const messageKey = csrf ? 'errors.csrf' : typed ? `errors.${typed.message === 'bad_request' ? 'bad_request' : typed.code}` : 'errors.server_error';
+    const message = typed && typed.message !== typed.code && typed.message !== 'bad_request' ? typed.message : t(lang, messageKey);
+
+    if (typed?.audit) {
+      try {
+        await recordAudit(ctx.db, actorOf(req), {
+          action: 'access_denied', entity: typed.audit.entity, entityId: typed.audit.entityId ?? null,
+          detail: { status, method: req.method, path: req.originalUrl },
+        });
+      } catch (auditErr) {
+        ctx.logger.error({ err: auditErr }, 'could not audit a refused access');
+      }
+    }
+    if (res.headersSent) return;
+    if (isApiRequest(req)) {
+      const body: Record<string, unknown> = { code: typed?.code ?? 'internal', message, fields: typed?.fields ?? {} };
+      if (typed instanceof Conflict && typed.current !== undefined) body.current = typed.current;
+      res.status(status).json({ error: body });
+      return;
+    }
+    if (status === 401) {
+      res.redirect(303, '/log-ind?next=' + encodeURIComponent(req.originalUrl));
+      return;
+    }
+    const titleKey = status === 404 ? 'errors.not_found_title' : status === 403 ? 'errors.forbidden_title' : 'errors.server_error_title';
+    res.status(status).render('errors/error', { title: t(lang, titleKey), message, status });
+  };
+}

@@ -1,0 +1,28 @@
+import type { Request } from 'express';
+import type { CurrentUser } from '../auth/access';
+import type { Lang } from '../i18n';
+
+declare global {
+  namespace Express {
+    interface Request {
+      user?: CurrentUser;
+      /** the CSRF token this request's forms and X-CSRF-Token must carry */
+      csrfToken: string;
+      lang: Lang;
+      /** hash of the session cookie's id, when logged in by session */
+      sessionIdHash?: string;
+      /** set when the request's session had expired (the login page says so) */
+      sessionExpired?: boolean;
+    }
+  }
+}
+
+/** The logged-in user of a route that passed requireAccess. */
+export function userOf(req: Request): CurrentUser {
+  if (!req.user) throw new Error('userOf() on a route without requireAccess');
+  return req.user;
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
