@@ -55,12 +55,22 @@ export function isPostgres(db: Db): boolean {
   return db.client.config.client === 'pg';
 }
 
-/** Run all migrations (from migrations/, .ts in the source tree, .js in dist/). */
-export async function migrate(db: Db): Promise<void> {
+/**
+ * Migrations from migrations/ (.ts in the source tree, .js in dist/), recorded under their name without the
+ * extension, so a database migrated by the CLI (tsx) and by the built server agree.
+ */
+function migrationSource(): Knex.MigrationSource<string> {
   const compiled = __filename.endsWith('.js') && __dirname.includes(`${path.sep}dist${path.sep}`);
-  await db.migrate.latest({
-    directory: compiled ? path.join(ROOT, 'dist', 'migrations') : path.join(ROOT, 'migrations'),
-    loadExtensions: compiled ? ['.js'] : ['.ts'],
-    tableName: 'knex_migrations',
-  });
+  const dir = compiled ? path.join(ROOT, 'dist', 'migrations') : path.join(ROOT, 'migrations');
+  const ext = compiled ? '.js' : '.ts';
+  return {
+    getMigrations: async () => fs.readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort(),
+    getMigrationName: (file) => path.basename(file, ext),
+    getMigration: async (file) => require(path.join(dir, file)),
+  };
+}
+
+/** Run all migrations. */
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
 }
