@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { courseWarnings, crossFieldRules, type RuleContext } from './rules/cross';
+import { fieldSchemas } from './rules/fields';
+import { ISSUE_CODES, issue, type Issue, type IssueCode } from './rules/issues';
+import { inputSchemasFor, parseVersion, type InputMode } from './rules/parse';
+import {
+  OUTPUT_ONLY, SECTION_VARIABLES, VARIABLE, VARIABLE_NAMES, isVariableName,
+  type CourseValues, type FormSection, type VariableName,
+} from './variables';
+
+export { ISSUE_CODES, issueMessage, label, type Issue, type IssueCode } from './rules/issues';
+export { applicability, inapplicableRegistered } from './rules/applicability';
+export { fieldSchemas } from './rules/fields';
+export type { InputMode } from './rules/parse';
+export type ValidationContext = RuleContext;
+
+/** Per-section schemas of typed values (each variable's own rules; the whole-course rules need courseSchema). */
+export const sectionSchemas: Readonly<Record<FormSection, z.ZodType>> = Object.fromEntries(
+  Object.entries(SECTION_VARIABLES).map(([section, names]) => [
+    section,
+    z.strictObject(Object.fromEntries(names.map((n) => [n, fieldSchemas[n]]))),
+  ]),
+) as unknown as Record<FormSection, z.ZodType>;
+
+const courseSchemas = new Map<string, z.ZodType>();
+
+/** The whole-course schema: every variable's schema, then the cross-field rules (which run even when a field fails). */
+export function courseSchema(ctx: ValidationContext): z.ZodType {
+  const key = `${ctx.today}|${ctx.existing ? 1 : 0}`;
+  let schema = courseSchemas.get(key);
+  if (!schema) {
+    schema = z.strictObject(fieldSchemas).superRefine((values, rc) => {
+      crossFieldRules(values as CourseValues, ctx, (variable, code, params) => {
+        rc.addIssue({ code: 'custom', message: code, path: [variable], params });
+      });
+    }, { when: () => true });
+    if (courseSchemas.size > 32) courseSchemas.clear();
+    courseSchemas.set(key, schema);
+  }
+  return schema;
+}
+
+const KNOWN_CODES = new Set<string>(ISSUE_CODES);
+const OUTPUT_ONLY_KEYS = new Set<string>(OUTPUT_ONLY);
+const ORDER = new Map<string, number>(VARIABLE_NAMES.map((n, i) => [n, i]));
+
+function keyIssue(key: string): Issue {
+  return issue(key, OUTPUT_ONLY_KEYS.has(key) ? 'output_only' : 'unknown_variable', { name: key });
+}
+
+/** A zod issue as ours: the zod message is our code; params come from the issue or the variable's definition. */
+function fromZod(zi: z.core.$ZodIssue, values: Record<string, unknown>): Issue[] {
+  if (zi.code === 'unrecognized_keys') return zi.keys.map(keyIssue);
+  const variable = zi.path.length ? String(zi.path[0]) : null;
+  const code = KNOWN_CODES.has(zi.message) ? zi.message : 'invalid_format';
+  if (zi.code === 'custom' && zi.params) return [{ variable, code, params: zi.params as Issue['params'] }];
+  const def = variable && isVariableName(variable) ? VARIABLE[variable] : undefined;
+  let params: Issue['params'];
+  if (def) {
+    if (code === 'out_of_range') params = { min: def.min!, max: def.max! };
+    else if (code === 'too_many_decimals') params = { decimals: def.decimals! };
+    else if (code === 'too_long') params = { max: def.maxLength! };
+    else if (code === 'invalid_date') params = { format: 'iso' };
+    else if (code === 'invalid_code') {
+      params = { got: String(values[def.name]) };
+      if (def.codes) params.allowed = def.codes.join(', ');
+    }
+  }
+  return [params ? { variable, code, params } : { variable, code }];
+}
+
+function byDictionaryOrder(issues: Issue[]): Issue[] {
+  const rank = (i: Issue) => (i.variable === null ? -1 : ORDER.get(i.variable) ?? -1);
+  return issues.map((i, n) => ({ i, n })).sort((a, b) => rank(a.i) - rank(b.i) || a.n - b.n).map((x) => x.i);
+}
+
+/**
+ * Raw input (form fields, CSV cells, JSON body) → typed values, present keys only (null = un-register).
+ * `version` is returned apart; other output-only keys and unknown keys are issues. Never throws on bad input.
+ */
+export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
+  { values: CourseValues; issues: Issue[]; version?: number } {
+  const schemas = inputSchemasFor(mode);
+  const values: CourseValues = {};
+  const issues: Issue[] = [];
+  let version: number | undefined;
+  for (const [key, rawValue] of Object.entries(raw ?? {})) {
+    if (key === 'version') {
+      if (rawValue === undefined || rawValue === null || rawValue === '') continue;
+      const v = parseVersion(rawValue, mode);
+      if (v === null) issues.push(issue('version', 'invalid_number'));
+      else version = v;
+    } else if (!isVariableName(key)) {
+      issues.push(keyIssue(key));
+    } else {
+      const r = schemas[key].safeParse(rawValue);
+      if (r.success) {
+        if (r.data !== undefined) values[key] = r.data;
+      } else {
+        issues.push(...r.error.issues.flatMap((zi) => fromZod({ ...zi, path: [key] }, raw)));
+      }
+    }
+  }
+  return version === undefined ? { values, issues } : { values, issues, version };
+}
+
+/** The whole course against every rule of the dictionary: errors block a save, warnings do not. */
+export function validateCourse(values: CourseValues, ctx: ValidationContext): { errors: Issue[]; warnings: Issue[] } {
+  const r = courseSchema(ctx).safeParse(values);
+  const errors = r.success ? [] : byDictionaryOrder(r.error.issues.flatMap((zi) => fromZod(zi, values)));
+  return { errors, warnings: courseWarnings(values) };
+}
+
+/**
+ * The one entry point for a save: parse raw input, lay it over `base` (the stored course; absent keys keep their
+ * value, null un-registers) and validate the resulting course. A variable whose input could not be read reports
+ * only that.
+ */
+export function validateCourseInput(
+  raw: Record<string, unknown>, mode: InputMode, ctx: ValidationContext & { base?: CourseValues },
+): { values: CourseValues; version?: number; errors: Issue[]; warnings: Issue[] } {
+  const parsed = parseCourseInput(raw, mode);
+  const values: CourseValues = { ...(ctx.base ?? {}), ...parsed.values };
+  const result = validateCourse(values, { today: ctx.today, existing: ctx.existing });
+  const unreadable = new Set(parsed.issues.map((i) => i.variable));
+  const errors = byDictionaryOrder([...parsed.issues, ...result.errors.filter((e) => !unreadable.has(e.variable))]);
+  const out = { values, errors, warnings: result.warnings };
+  return parsed.version === undefined ? out : { ...out, version: parsed.version };
+}
+
+export type { CourseValues, VariableName };
