@@ -16,6 +16,8 @@ export interface AuditEntry {
   entityId?: string | number | null;
   patientId?: number | null;
   municipalityCode?: string | null;
+  /** scope code of a non-patient record (a user, a token): who may read the row besides the actor's admins */
+  recordScope?: string | null;
   /** old/new values, counts…; never a plain CPR */
   detail?: unknown;
 }
@@ -41,6 +43,7 @@ function row(actor: Actor, e: AuditEntry, at: string) {
     entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
     patient_id: e.patientId ?? null,
     municipality_code: e.municipalityCode ?? null,
+    record_scope: e.recordScope ?? null,
     ip: actor.ip,
     detail: e.detail === undefined ? null : JSON.stringify(e.detail),
   };

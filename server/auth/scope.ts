@@ -79,3 +79,21 @@ export function whereInScope<T extends Knex.QueryBuilder>(query: T, scope: Scope
   }
   return query;
 }
+
+/**
+ * Rows where at least one of `columns` holds a scope code ('751', '1082', 'DK') lying inside the scope
+ * (users.scope, audit_log.actor_scope …). For DK every row, NULLs included.
+ */
+export function whereScopeCodesInScope<T extends Knex.QueryBuilder>(query: T, scope: Scope, ...columns: string[]): T {
+  if (scope.kind === 'country') return query;
+  return query.where(function anyColumnInScope(this: Knex.QueryBuilder) {
+    for (const column of columns) {
+      if (scope.kind === 'municipality') this.orWhere(column, scope.code);
+      else {
+        this.orWhere(column, scope.code).orWhereIn(column, function regionMunicipalities(this: Knex.QueryBuilder) {
+          this.select('code').from('municipalities').where('region_code', scope.code);
+        });
+      }
+    }
+  }) as T;
+}
