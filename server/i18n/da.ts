@@ -213,7 +213,15 @@ export const da = {
     clear_fields: 'Ryd disse felter',
     clear_fields_intro: 'Disse felter gælder ikke længere og skal ryddes: {fields}.',
   },
-  indicators: {},
+  indicators: {
+    few_data: 'få data',
+    kind_not_met: 'Ikke opfyldt',
+    kind_missing: 'Mangler data',
+    only_in_municipality: 'Viser kun forløb i {municipality}',
+    standard_threshold_invalid: 'Standarden skal være et tal fra 0,00 til 1,00 med højst to decimaler.',
+    standard_valid_from_invalid: 'Gyldig fra skal være et år (2026) eller et kvartal (2026Q3) fra 2010.',
+    standard_indicator_invalid: 'Ukendt indikator.',
+  },
   submissions: {},
   imports: {},
 };

@@ -215,7 +215,15 @@ export const en: typeof da = {
     clear_fields: 'Clear these fields',
     clear_fields_intro: 'These fields no longer apply and must be cleared: {fields}.',
   },
-  indicators: {},
+  indicators: {
+    few_data: 'few data',
+    kind_not_met: 'Not met',
+    kind_missing: 'Missing data',
+    only_in_municipality: 'Showing only courses in {municipality}',
+    standard_threshold_invalid: 'The standard must be a number from 0.00 to 1.00 with at most two decimals.',
+    standard_valid_from_invalid: 'Valid from must be a year (2026) or a quarter (2026Q3) from 2010.',
+    standard_indicator_invalid: 'Unknown indicator.',
+  },
   submissions: {},
   imports: {},
 };

@@ -1,0 +1,57 @@
+/**
+ * Conditions on one course, as data. They are evaluated by SQL's own three-valued logic: a condition on the
+ * value of an unregistered variable is unknown (NULL), `registered` and `flag` are always known. That is exactly
+ * indicators.md's missing rule — a course whose population condition is unknown could be in the population for
+ * some value of the unregistered variable, a false one is excluded by registered values whatever else is missing.
+ */
+export type CourseColumn =
+  | 'referral_date' | 'start_date' | 'end_date' | 'not_started_reason' | 'outcome' | 'training_planned'
+  | 'training_attended' | 'test_type' | 'test_start_value' | 'test_end_value' | 'smoking_start' | 'smoking_end'
+  | 'diet' | 'education' | 'hads_d_end' | 'gp_note_sent' | 'complete';
+
+export type Condition =
+  /** the variable is registered (known either way: not registering it is the answer) */
+  | { kind: 'registered'; column: CourseColumn }
+  /** a stored boolean that is never null */
+  | { kind: 'flag'; column: CourseColumn }
+  /** the variable has one of the values; unknown when unregistered */
+  | { kind: 'oneOf'; column: CourseColumn; values: readonly (string | number)[] }
+  /** leftFactor × left ≥ rightFactor × right, in whole numbers; unknown when either is unregistered */
+  | { kind: 'scaledAtLeast'; leftFactor: number; left: CourseColumn; rightFactor: number; right: CourseColumn }
+  /** whole days from `from` to `to` ≤ days; unknown when either is unregistered */
+  | { kind: 'daysAtMost'; from: CourseColumn; to: CourseColumn; days: number }
+  | { kind: 'not'; condition: Condition }
+  | { kind: 'all'; conditions: readonly Condition[] }
+  | { kind: 'any'; conditions: readonly Condition[] };
+
+export const registered = (column: CourseColumn): Condition => ({ kind: 'registered', column });
+export const flag = (column: CourseColumn): Condition => ({ kind: 'flag', column });
+export const oneOf = (column: CourseColumn, ...values: (string | number)[]): Condition => ({ kind: 'oneOf', column, values });
+export const not = (condition: Condition): Condition => ({ kind: 'not', condition });
+export const all = (...conditions: Condition[]): Condition => ({ kind: 'all', conditions });
+export const any = (...conditions: Condition[]): Condition => ({ kind: 'any', conditions });
+export const scaledAtLeast = (leftFactor: number, left: CourseColumn, rightFactor: number, right: CourseColumn): Condition =>
+  ({ kind: 'scaledAtLeast', leftFactor, left, rightFactor, right });
+export const daysAtMost = (from: CourseColumn, to: CourseColumn, days: number): Condition =>
+  ({ kind: 'daysAtMost', from, to, days });
+
+/** The variables a condition reads, in order of first use. */
+export function columnsOf(condition: Condition, into: CourseColumn[] = []): CourseColumn[] {
+  const add = (c: CourseColumn) => { if (!into.includes(c)) into.push(c); };
+  switch (condition.kind) {
+    case 'registered': case 'flag': case 'oneOf': add(condition.column); break;
+    case 'scaledAtLeast': add(condition.left); add(condition.right); break;
+    case 'daysAtMost': add(condition.from); add(condition.to); break;
+    case 'not': columnsOf(condition.condition, into); break;
+    case 'all': case 'any': condition.conditions.forEach((c) => columnsOf(c, into)); break;
+  }
+  return into;
+}
+
+/** The leaves (atoms) of a condition, depth first; their order numbers the per-atom SQL columns. */
+export function atomsOf(condition: Condition, into: Condition[] = []): Condition[] {
+  if (condition.kind === 'not') atomsOf(condition.condition, into);
+  else if (condition.kind === 'all' || condition.kind === 'any') condition.conditions.forEach((c) => atomsOf(c, into));
+  else into.push(condition);
+  return into;
+}
