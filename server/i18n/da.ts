@@ -212,6 +212,17 @@ export const da = {
     },
     clear_fields: 'Ryd disse felter',
     clear_fields_intro: 'Disse felter gælder ikke længere og skal ryddes: {fields}.',
+    service: {
+      municipality_mismatch: 'Kommune skal være din egen kommune ({code}).',
+      municipality_fixed: 'Kommune kan ikke ændres.',
+      version_required: 'Send den version af forløbet, du har læst.',
+      reason_required: 'Angiv en årsag til annulleringen.',
+      annulled: 'Et annulleret forløb kan ikke ændres.',
+      overlap_closed: 'Forløbet overlapper patientens forløb {id} ({from}–{to}).',
+      overlap_open: 'Forløbet overlapper patientens forløb {id}, der løber fra {from} og ikke er afsluttet.',
+      overlap_single: 'Forløbet overlapper patientens forløb {id}, der ikke blev påbegyndt (henvist {from}).',
+      duplicate_external_id: 'Id i kildesystem "{external_id}" bruges allerede af forløb {id} i kommunen.',
+    },
   },
   indicators: {
     few_data: 'få data',

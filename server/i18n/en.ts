@@ -214,6 +214,17 @@ export const en: typeof da = {
     },
     clear_fields: 'Clear these fields',
     clear_fields_intro: 'These fields no longer apply and must be cleared: {fields}.',
+    service: {
+      municipality_mismatch: 'Municipality must be your own municipality ({code}).',
+      municipality_fixed: 'Municipality cannot be changed.',
+      version_required: 'Send the version of the course you read.',
+      reason_required: 'Give a reason for the annulment.',
+      annulled: 'An annulled course cannot be changed.',
+      overlap_closed: "The course overlaps the patient's course {id} ({from}–{to}).",
+      overlap_open: "The course overlaps the patient's course {id}, which runs from {from} and is not closed.",
+      overlap_single: "The course overlaps the patient's course {id}, which was not started (referred {from}).",
+      duplicate_external_id: 'Source system id "{external_id}" is already used by course {id} in the municipality.',
+    },
   },
   indicators: {
     few_data: 'few data',

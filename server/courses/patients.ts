@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import { nowIso } from '../time';
+import { cprLookupHash, encryptCpr } from './cpr';
+
+/** Patients: one per (municipality_code, keyed CPR hash); the CPR itself only encrypted. */
+
+export function foldName(name: string | null): string | null {
+  return name === null ? null : name.toLocaleLowerCase('da');
+}
+
+/**
+ * The id of the municipality's patient with this CPR, created when there is none. The unique key on
+ * (municipality_code, cpr_hash) makes a concurrent create of the same patient a no-op, never a duplicate.
+ */
+export async function findOrCreatePatient(
+  db: Knex | Knex.Transaction, cprKey: Buffer, municipalityCode: string, cpr: string, opts: { isDemo?: boolean } = {},
+): Promise<{ id: number; created: boolean }> {
+  const cprHash = cprLookupHash(cprKey, cpr);
+  const found = await patientIdByHash(db, municipalityCode, cprHash);
+  if (found !== undefined) return { id: found, created: false };
+  const inserted = await db('patients')
+    .insert({
+      municipality_code: municipalityCode, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, cpr),
+      is_demo: opts.isDemo ?? false, created_at: nowIso(),
+    })
+    .onConflict(['municipality_code', 'cpr_hash']).ignore()
+    .returning('id');
+  const row = inserted[0] as { id: number } | number | undefined;
+  if (row !== undefined) return { id: typeof row === 'object' ? row.id : row, created: true };
+  return { id: (await patientIdByHash(db, municipalityCode, cprHash))!, created: false };
+}
+
+export async function patientIdByHash(db: Knex | Knex.Transaction, municipalityCode: string, cprHash: string): Promise<number | undefined> {
+  const row = await db('patients').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).first('id');
+  return row?.id;
+}
+
+/** The patient's name (for all of the patient's courses). */
+export async function setPatientName(db: Knex | Knex.Transaction, patientId: number, name: string | null): Promise<void> {
+  await db('patients').where('id', patientId).update({ patient_name: name, patient_name_folded: foldName(name) });
+}
+
+/** Lock the patient row until the transaction ends (PostgreSQL), so two saves cannot both pass the overlap check. */
+export async function lockPatient(trx: Knex.Transaction, patientId: number, postgres: boolean): Promise<void> {
+  if (postgres) await trx('patients').where('id', patientId).forUpdate().first('id');
+}

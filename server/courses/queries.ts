@@ -1,0 +1,111 @@
+import type { Knex } from 'knex';
+import { whereInScope, type Scope } from '../auth/scope';
+import type { CourseState } from './completeness';
+
+/** Course storage: every read goes through whereInScope; rows carry the patient's encrypted CPR and name. */
+
+type Db = Knex | Knex.Transaction;
+
+export const PAGE_SIZE = 50;
+
+/** A stored course row joined with its patient's cpr_enc and patient_name. */
+export type CourseRow = Record<string, unknown> & {
+  id: number; patient_id: number; municipality_code: string; version: number; annulled: unknown;
+  referral_date: string; cpr_enc: string; patient_name: string | null;
+};
+
+export interface CourseFilter {
+  state?: CourseState;
+  year?: number;
+  diagnosis_group?: string;
+  /** searched in patient name (already case-folded), course id and external_id */
+  q?: string;
+  cprHash?: string;
+}
+
+function coursesInScope(db: Db, scope: Scope): Knex.QueryBuilder {
+  return whereInScope(db('courses').join('patients', 'patients.id', 'courses.patient_id'), scope, 'courses.municipality_code');
+}
+
+const COURSE_COLUMNS = ['courses.*', 'patients.cpr_enc', 'patients.patient_name'];
+
+/** One course of the scope, annulled or not. */
+export async function findCourse(db: Db, scope: Scope, id: number): Promise<CourseRow | undefined> {
+  return coursesInScope(db, scope).where('courses.id', id).first(COURSE_COLUMNS);
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => '\\' + m);
+}
+
+function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
+  const query = coursesInScope(db, scope).where('courses.annulled', false);
+  if (f.state) query.where('courses.state', f.state);
+  if (f.diagnosis_group) query.where('courses.diagnosis_group', f.diagnosis_group);
+  if (f.year !== undefined) {
+    query.whereBetween('courses.referral_date', [`${f.year}-01-01`, `${f.year}-12-31`]);
+  }
+  if (f.cprHash) query.where('patients.cpr_hash', f.cprHash);
+  const q = f.q?.trim();
+  if (q) {
+    query.where((w) => {
+      w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', `%${escapeLike(q)}%`])
+        .orWhere('courses.external_id', q);
+      if (/^\d{1,9}$/.test(q)) w.orWhere('courses.id', Number(q));
+    });
+  }
+  return query;
+}
+
+/** A page of the scope's non-annulled courses, newest referral first then highest id, with the total. */
+export async function listCourseRows(db: Db, scope: Scope, f: CourseFilter, page: number):
+  Promise<{ rows: CourseRow[]; total: number }> {
+  const [{ n }] = await filtered(db, scope, f).count({ n: 'courses.id' });
+  const rows = await filtered(db, scope, f).select(COURSE_COLUMNS)
+    .orderBy([{ column: 'courses.referral_date', order: 'desc' }, { column: 'courses.id', order: 'desc' }])
+    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE);
+  return { rows, total: Number(n) };
+}
+
+/** The scope's incomplete, non-annulled courses, oldest referral first. */
+export async function worklistRows(db: Db, scope: Scope): Promise<CourseRow[]> {
+  return coursesInScope(db, scope).where('courses.annulled', false).where('courses.complete', false)
+    .select(COURSE_COLUMNS).orderBy([{ column: 'courses.referral_date' }, { column: 'courses.id' }]);
+}
+
+export interface OccupyingRow {
+  id: number; referral_date: string; start_date: string | null; not_started_reason: string | null; end_date: string | null;
+}
+
+/** The patient's other courses that can occupy days (not annulled). */
+export async function patientCourses(db: Db, patientId: number, exceptId?: number): Promise<OccupyingRow[]> {
+  const query = db('courses').where('patient_id', patientId).where('annulled', false)
+    .select('id', 'referral_date', 'start_date', 'not_started_reason', 'end_date').orderBy('id');
+  if (exceptId !== undefined) query.whereNot('id', exceptId);
+  return query;
+}
+
+/** The course of the municipality holding this external_id (annulled ones too), other than `exceptId`. */
+export async function courseIdByExternalId(db: Db, municipalityCode: string, externalId: string, exceptId?: number):
+  Promise<number | undefined> {
+  const query = db('courses').where({ municipality_code: municipalityCode, external_id: externalId });
+  if (exceptId !== undefined) query.whereNot('id', exceptId);
+  return (await query.first('id'))?.id;
+}
+
+export async function insertCourse(db: Db, row: Record<string, unknown>): Promise<number> {
+  const [r] = await db('courses').insert(row).returning('id');
+  return typeof r === 'object' ? r.id : r;
+}
+
+/** Optimistic locking: changes the row only when it still has `version`; returns whether it did. */
+export async function updateCourseAtVersion(db: Db, id: number, version: number, row: Record<string, unknown>): Promise<boolean> {
+  const n = await db('courses').where({ id, version }).update({ ...row, version: version + 1 });
+  return n === 1;
+}
+
+/** Is this a unique-key violation (either engine)? */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? ''));
+}
