@@ -1,8 +1,26 @@
 import type { Router } from 'express';
+import { adminRoutes } from './admin/routes';
+import { authApi } from './auth/api';
+import { coursesApi } from './courses/api';
+import { coursePages } from './courses/routes';
+import { indicatorsApi } from './dashboard/api';
+import { dashboardRoutes } from './dashboard/routes';
+import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
+import { submissionsApi } from './submissions/api';
+import { submissionsRoutes } from './submissions/routes';
 
 /** Every feature's routers (pages and /api/v1), mounted in this order after login and the start page. */
 export function featureRoutes(ctx: AppContext): Router[] {
-  void ctx;
-  return [];
+  return [
+    coursesApi(ctx),
+    coursePages(ctx),
+    indicatorsApi(ctx),
+    dashboardRoutes(ctx),
+    standardsRoutes(ctx),
+    authApi(),
+    adminRoutes(ctx),
+    submissionsApi(ctx),
+    submissionsRoutes(ctx),
+  ];
 }
