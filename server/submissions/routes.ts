@@ -1,0 +1,84 @@
+import { Router, type Request, type Response } from 'express';
+import { actorOf } from '../audit/record';
+import { requireAccess } from '../auth/middleware';
+import { formatDateDanish } from '../time';
+import type { AppContext } from '../http/context';
+import { Conflict, Invalid, NotFound } from '../http/errors';
+import { formErrorView, typedValues } from '../http/forms';
+import { userOf } from '../http/request';
+import { t } from '../i18n';
+import { sendFile } from './api';
+import { parseSubmissionRequest, readId, readPart, submittableScopes } from './schemas';
+import { createSubmission, downloadPart, submissionLog, validateSubmission, type SubmissionInput } from './service';
+
+/** Indberetning: choose period and scope → validation report → create → download; the log. */
+export function submissionsRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const gate = requireAccess(ctx, 'submissions');
+
+  async function renderStart(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+    const user = userOf(req);
+    const items = await submissionLog(ctx.db, ctx.config.cprKey, user.scope);
+    const values = { scope: user.scope.code, ...typedValues(req.body) };
+    const scopes = (await submittableScopes(ctx.db, user.scope)).map((code) => ({ code, selected: code === values.scope }));
+    res.status(status).render('submissions/index', { title: t(req.lang, 'submissions.title'), items, values, scopes, ...extra });
+  }
+
+  /** A form's period and scope, or the form again with the messages (400) — or the 404 of a foreign scope. */
+  async function readForm(req: Request, res: Response): Promise<SubmissionInput | undefined> {
+    try {
+      return await parseSubmissionRequest(ctx.db, userOf(req).scope, req.body ?? {}, 'form', req.lang);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      const errors = Object.entries(err.fields).map(([field, message]) => ({ field, message }));
+      await renderStart(req, res, 400, { ...formErrorView(errors) });
+      return undefined;
+    }
+  }
+
+  async function refuseOverlap(req: Request, res: Response, err: unknown): Promise<void> {
+    if (!(err instanceof Conflict)) throw err;
+    await renderStart(req, res, 409, { alert: err.message });
+  }
+
+  r.get('/indberetning', gate, (req, res) => renderStart(req, res));
+
+  r.post('/indberetning/kontrol', gate, async (req, res) => {
+    const input = await readForm(req, res);
+    if (!input) return;
+    try {
+      const report = await validateSubmission(ctx.db, ctx.config.cprKey, actorOf(req), input, req.lang);
+      res.render('submissions/report', {
+        title: t(req.lang, 'submissions.report_title'), report, input,
+        period: { from: formatDateDanish(input.from), to: formatDateDanish(input.to) },
+      });
+    } catch (err) {
+      await refuseOverlap(req, res, err);
+    }
+  });
+
+  r.post('/indberetning', gate, async (req, res) => {
+    const input = await readForm(req, res);
+    if (!input) return;
+    try {
+      const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: userOf(req).email }, input);
+      res.redirect(303, `/indberetning/${manifest.id}`);
+    } catch (err) {
+      await refuseOverlap(req, res, err);
+    }
+  });
+
+  r.get('/indberetning/:id', gate, async (req, res) => {
+    const id = readId(req.params.id);
+    const item = (await submissionLog(ctx.db, ctx.config.cprKey, userOf(req).scope)).find((s) => s.id === id);
+    if (!item) throw new NotFound({ entity: 'submission', entityId: id });
+    res.render('submissions/show', { title: t(req.lang, 'submissions.show_title', { id }), item });
+  });
+
+  r.get('/indberetning/:id/fil/:part', gate, async (req, res) => {
+    const file = await downloadPart(ctx.db, ctx.config.cprKey, actorOf(req), userOf(req).scope, readId(req.params.id), readPart(req.params.part, req.lang));
+    sendFile(res, file);
+  });
+
+  return r;
+}

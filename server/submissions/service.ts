@@ -1,0 +1,165 @@
+import type { Knex } from 'knex';
+import { recordAudit, type Actor } from '../audit/record';
+import { resolveScope, scopeContains, type Scope } from '../auth/scope';
+import { decryptBytes, encryptBytes } from '../courses/cpr';
+import { storedCourseBatches } from '../courses/export';
+import { Conflict, NotFound } from '../http/errors';
+import { t, type Lang } from '../i18n';
+import { today } from '../time';
+import { CSV_HEADER, csvLine, fileNames, manifestBytes, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, secondsIso, sha256Hex, zipBytes, type Manifest } from './build';
+import {
+  annulledRowsOf, findSubmission, insertSubmission, insertSubmissionCourses, listSubmissions, lockSubmissions,
+  markReplaced, openSubmissions, patientsOf, setFiles, storedPart, type Part,
+} from './queries';
+import { submissionErrors, submissionWarnings, type CourseReasons } from './validate';
+
+export interface SubmissionInput { from: string; to: string; scope: Scope }
+
+interface Contents {
+  lines: string[];
+  rows: { course_id: number; patient_id: number; municipality_code: string }[];
+  excluded: CourseReasons[];
+  warnings: CourseReasons[];
+}
+
+/** The closed courses with end_date in the period and the not-started ones with referral_date in it, validated. */
+async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: Lang): Promise<Contents> {
+  const out: Contents = { lines: [], rows: [], excluded: [], warnings: [] };
+  const day = today();
+  const where = (q: Knex.QueryBuilder) => q
+    .whereBetween('c.end_date', [input.from, input.to])
+    .orWhere((w) => w.whereNull('c.start_date').whereNotNull('c.not_started_reason')
+      .whereBetween('c.referral_date', [input.from, input.to]));
+  for await (const batch of storedCourseBatches(db, cprKey, { scope: input.scope, where })) {
+    for (const course of batch) {
+      const errors = submissionErrors(course, day, lang);
+      if (errors.length) {
+        out.excluded.push({ course_id: course.id, reasons: errors });
+        continue;
+      }
+      const warnings = submissionWarnings(course, lang);
+      if (warnings.length) out.warnings.push({ course_id: course.id, reasons: warnings });
+      out.lines.push(csvLine(course));
+      out.rows.push({ course_id: course.id, patient_id: course.patient_id, municipality_code: String(course.values.municipality_code) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The earlier, not yet replaced submissions this one replaces (scope and period inside its own); one that
+ * overlaps it in scope and period without being inside it refuses the creation (409 overlap).
+ */
+async function replacements(db: Knex, input: SubmissionInput): Promise<number[]> {
+  const replaces: number[] = [];
+  for (const s of await openSubmissions(db)) {
+    const scope = await resolveScope(db, s.scope);
+    if (!scope) continue;
+    const scopeInside = scopeContains(input.scope, scope);
+    const scopesMeet = scopeInside || scopeContains(scope, input.scope);
+    const periodInside = s.period_from >= input.from && s.period_to <= input.to;
+    const periodsMeet = s.period_from <= input.to && input.from <= s.period_to;
+    if (scopeInside && periodInside) replaces.push(s.id);
+    else if (scopesMeet && periodsMeet) {
+      throw new Conflict('overlap', t('da', 'submissions.overlap', {
+        id: s.id, scope: s.scope, from: s.period_from, to: s.period_to,
+      }));
+    }
+  }
+  return replaces;
+}
+
+export interface DryRunReport {
+  dry_run: true;
+  record_count: number;
+  excluded: CourseReasons[];
+  withdrawn: number[];
+  warnings: CourseReasons[];
+  replaces: number[];
+}
+
+/** The validation report of a submission that is not created: nothing is stored. */
+export async function validateSubmission(db: Knex, cprKey: Buffer, actor: Actor, input: SubmissionInput, lang: Lang = 'da'): Promise<DryRunReport> {
+  const replaces = await replacements(db, input);
+  const contents = await collect(db, cprKey, input, lang);
+  const withdrawn = await annulledRowsOf(db, replaces);
+  await recordAudit(db, actor, {
+    action: 'submission.validate', entity: 'submission',
+    detail: { scope: input.scope.code, period: { from: input.from, to: input.to }, record_count: contents.lines.length, excluded: contents.excluded.length },
+  });
+  return { dry_run: true, record_count: contents.lines.length, excluded: contents.excluded, withdrawn, warnings: contents.warnings, replaces };
+}
+
+/** Create, store (encrypted) and audit a submission in one transaction; returns its manifest. */
+export async function createSubmission(db: Knex, cprKey: Buffer, actor: Actor & { email: string }, input: SubmissionInput, now = new Date()): Promise<Manifest> {
+  return db.transaction(async (trx) => {
+    await lockSubmissions(trx);
+    const replaces = await replacements(trx, input);
+    const contents = await collect(trx, cprKey, input, 'da');
+    const withdrawn = await annulledRowsOf(trx, replaces);
+    const createdAt = secondsIso(now);
+    const names = fileNames(input.scope.code, input.from, input.to, createdAt);
+    const csv = Buffer.from(CSV_HEADER + contents.lines.join(''), 'utf8');
+    const sha256 = sha256Hex(csv);
+    const empty = Buffer.alloc(0);
+    const id = await insertSubmission(trx, {
+      scope: input.scope.code, period_from: input.from, period_to: input.to, created_at: createdAt,
+      created_by: actor.userId, created_by_email: actor.email, record_count: contents.lines.length, sha256,
+      csv_name: names.csv, manifest_name: names.manifest, zip_name: names.zip, csv_enc: empty, manifest_enc: empty, zip_enc: empty,
+    });
+    const manifest: Manifest = {
+      id, format: MANIFEST_FORMAT, format_version: MANIFEST_FORMAT_VERSION, scope: input.scope.code,
+      period: { from: input.from, to: input.to }, created_at: createdAt, created_by: actor.email,
+      record_count: contents.lines.length, replaces, excluded: contents.excluded, withdrawn, sha256,
+    };
+    const manifestFile = manifestBytes(manifest);
+    const zip = await zipBytes([{ name: names.csv, data: csv }, { name: names.manifest, data: manifestFile }], createdAt);
+    await setFiles(trx, id, {
+      csv_enc: encryptBytes(cprKey, csv), manifest_enc: encryptBytes(cprKey, manifestFile), zip_enc: encryptBytes(cprKey, zip),
+    });
+    await insertSubmissionCourses(trx, id, contents.rows.map(({ course_id, patient_id }) => ({ course_id, patient_id })));
+    await markReplaced(trx, replaces, id);
+    await auditContained(trx, actor, 'submission.create', id, contents.rows, {
+      scope: input.scope.code, period: manifest.period, record_count: manifest.record_count,
+      excluded: contents.excluded.length, replaces, withdrawn: withdrawn.length, sha256,
+    });
+    return manifest;
+  });
+}
+
+/** One summary row with the counts, then one row per patient contained. */
+export async function auditContained(
+  db: Knex, actor: Actor, action: string, submissionId: number,
+  rows: { patient_id: number; municipality_code: string }[], detail: unknown,
+): Promise<void> {
+  const seen = new Set<number>();
+  const perPatient = rows.filter((r) => !seen.has(r.patient_id) && seen.add(r.patient_id)).map((r) => ({
+    action, entity: 'submission', entityId: submissionId, patientId: r.patient_id, municipalityCode: r.municipality_code,
+  }));
+  await recordAudit(db, actor, { action, entity: 'submission', entityId: submissionId, detail }, ...perPatient);
+}
+
+const CONTENT_TYPES: Record<Part, string> = {
+  csv: 'text/csv; charset=utf-8', manifest: 'application/json; charset=utf-8', zip: 'application/zip',
+};
+
+/** The stored bytes of one part, decrypted; audited with one row per patient contained. 404 outside the scope. */
+export async function downloadPart(db: Knex, cprKey: Buffer, actor: Actor, scope: Scope, id: number, part: Part):
+  Promise<{ name: string; contentType: string; bytes: Buffer }> {
+  const s = await findSubmission(db, scope, id);
+  if (!s) throw new NotFound({ entity: 'submission', entityId: id });
+  const bytes = decryptBytes(cprKey, await storedPart(db, id, part));
+  await auditContained(db, actor, 'submission.download', id, await patientsOf(db, id), { part });
+  const name = part === 'csv' ? s.csv_name : part === 'manifest' ? s.manifest_name : s.zip_name;
+  return { name, contentType: CONTENT_TYPES[part], bytes };
+}
+
+export type LogItem = Manifest & { replaced_by: number | null; csv_name: string; manifest_name: string; zip_name: string };
+
+/** The log: the submissions whose scope lies inside the user's scope, each as its stored manifest. */
+export async function submissionLog(db: Knex, cprKey: Buffer, scope: Scope): Promise<LogItem[]> {
+  return (await listSubmissions(db, scope)).map((s) => ({
+    ...(JSON.parse(decryptBytes(cprKey, s.manifest_enc).toString('utf8')) as Manifest),
+    replaced_by: s.replaced_by, csv_name: s.csv_name, manifest_name: s.manifest_name, zip_name: s.zip_name,
+  }));
+}
