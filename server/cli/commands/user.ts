@@ -1,0 +1,38 @@
+import { parseInput, userCreateSchema } from '../../admin/schemas';
+import { createUser } from '../../admin/service';
+import { t } from '../../i18n';
+import { CLI_ACTOR, CliCommand, cliText, parseOptions, UsageError, wantsHelp } from '../command';
+
+const USAGE = `Brug: npm run cli -- user create --email E --name N --roles R[,R…] --scope S [--password P]
+
+Opretter en bruger.
+  --email     brugerens e-mail (login)
+  --name      brugerens navn
+  --roles     en eller flere af therapist, quality, exporter, admin, adskilt af komma
+  --scope     kommunekode (fx 751), regionskode (fx 1082) eller DK; therapist kræver en kommune
+  --password  mindst 12 tegn; uden den udskrives en engangsadgangskode, som skal skiftes ved første login`;
+
+const command: CliCommand = {
+  name: 'user',
+  summary: 'user create: opret en bruger med roller og område',
+  usage: USAGE,
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (wantsHelp(args)) return ctx.out(USAGE);
+    if (sub !== 'create') throw new UsageError(sub ? cliText('unknown_command', { name: `user ${sub}` }) : cliText('missing_subcommand', { names: 'create' }));
+    const { values } = parseOptions(rest, {
+      email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, scope: { type: 'string' }, password: { type: 'string' },
+    }, ['email', 'name', 'roles', 'scope']);
+    const parsed = parseInput(userCreateSchema, values);
+    if (!parsed.ok) {
+      throw new UsageError(parsed.errors.map((e) => `--${e.field}: ${t('da', 'admin.errors.' + e.key)}`).join('\n'));
+    }
+    const { id, oneTimePassword } = await createUser(ctx.db(), CLI_ACTOR, { kind: 'country', code: 'DK' }, parsed.data);
+    ctx.out(cliText('user_created', { email: parsed.data.email, id }));
+    if (oneTimePassword) {
+      ctx.out(cliText('one_time_password'));
+      ctx.out(oneTimePassword);
+    }
+  },
+};
+export default command;

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../config';
+import { createDb, Db } from '../db/connect';
+import type { CliCommand } from './command';
+import { runCli } from './run';
+import backup from './commands/backup';
+import migrate from './commands/migrate';
+import token from './commands/token';
+import user from './commands/user';
+
+/** `npm run cli -- <command>`: one line per command (each a file in commands/). */
+export const COMMANDS: CliCommand[] = [
+  migrate,
+  user,
+  token,
+  backup,
+];
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error('Konfigurationsfejl: ' + e.message);
+    process.exit(1);
+  }
+  let db: Db | undefined;
+  const code = await runCli(COMMANDS, process.argv.slice(2), {
+    config,
+    db: () => (db ??= createDb(config.databaseUrl)),
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+  await db?.destroy();
+  process.exitCode = code;
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
