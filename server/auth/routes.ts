@@ -32,7 +32,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/log-ind', (req, res) => {
     if (req.user) return res.redirect(303, '/');
-    const alert = req.sessionExpired ? t(req.lang, 'auth.session_expired') : undefined;
+    const alert = req.sessionExpired || req.query.udloebet === '1' ? t(req.lang, 'auth.session_expired') : undefined;
     renderLogin(req, res, 200, '', [], alert);
   });
 

@@ -52,7 +52,8 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
       return;
     }
     if (status === 401) {
-      res.redirect(303, '/log-ind?next=' + encodeURIComponent(req.originalUrl));
+      // The expired session row is gone by the next request, so the reason travels in the URL.
+      res.redirect(303, '/log-ind?next=' + encodeURIComponent(req.originalUrl) + (req.sessionExpired ? '&udloebet=1' : ''));
       return;
     }
     const titleKey = status === 404 ? 'errors.not_found_title' : status === 403 ? 'errors.forbidden_title' : 'errors.server_error_title';
