@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import { requireAccess } from '../auth/middleware';
+import type { AppContext } from '../http/context';
+import { NotFound } from '../http/errors';
+import { userOf } from '../http/request';
+import { isIndicatorId, IndicatorId } from '../indicators/definitions';
+import { drillDownPage } from './drilldown-page';
+import { FUNNEL_COLUMNS, isDownloadFormat, RESULT_COLUMNS, sendDownload } from './downloads';
+import { dashboardPage, detailPage, viewerOf } from './pages';
+import { parseSelection } from './selection';
+import { comparisonRows, dashboardRows, funnelAreaOf, funnelRows, trendRows } from './service';
+
+/** An indicator id from the path; an unknown one is a page that does not exist. */
+function indicatorParam(req: Request): IndicatorId {
+  const id = req.params.id;
+  if (!isIndicatorId(id)) throw new NotFound();
+  return id;
+}
+
+function formatParam(req: Request) {
+  const format = req.params.format;
+  if (!isDownloadFormat(format)) throw new NotFound();
+  return format;
+}
+
+const CHARTS = ['sammenligning', 'udvikling', 'tragt'] as const;
+type ChartName = (typeof CHARTS)[number];
+
+/** Pages: dashboard, indicator detail, drill-down, and the CSV/XLSX of every table. */
+export function dashboardRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { db } = ctx;
+  const read = requireAccess(ctx, 'indicators.read');
+
+  router.get('/indikatorer', read, async (req, res) => {
+    res.render('indicators/dashboard', await dashboardPage(db, req, userOf(req)));
+  });
+
+  router.get('/indikatorer/resultater.:format', read, async (req, res) => {
+    const user = userOf(req);
+    const format = formatParam(req);
+    const s = await parseSelection(db, req.query, user.scope, req.lang);
+    const rows = await dashboardRows(db, s, viewerOf(req, user));
+    await sendDownload(res, format, `indikatorer-${s.period.code}-${s.unit.unitType}-${s.unit.code}`, rows, RESULT_COLUMNS);
+  });
+
+  router.get('/indikatorer/:id', read, async (req, res) => {
+    const id = indicatorParam(req);
+    res.render('indicators/detail', await detailPage(db, req, userOf(req), id));
+  });
+
+  router.get('/indikatorer/:id/forloeb', read, async (req, res) => {
+    const id = indicatorParam(req);
+    res.render('indicators/drilldown', await drillDownPage(db, req, userOf(req), id));
+  });
+
+  router.get('/indikatorer/:id/:chart.:format', read, async (req, res) => chartDownload(ctx, req, res));
+
+  return router;
+}
+
+/** The rows of one chart's table, as CSV or XLSX: the same service call as the page. */
+async function chartDownload(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const id = indicatorParam(req);
+  const format = formatParam(req);
+  const chart = req.params.chart as ChartName;
+  if (!CHARTS.includes(chart)) throw new NotFound();
+  const user = userOf(req);
+  const viewer = viewerOf(req, user);
+  const s = await parseSelection(ctx.db, req.query, user.scope, req.lang);
+  const name = `${id}-${chart}-${s.period.code}-${s.unit.unitType}-${s.unit.code}`;
+  if (chart === 'sammenligning') {
+    const { rows } = await comparisonRows(ctx.db, s, id, viewer);
+    return sendDownload(res, format, name, rows, RESULT_COLUMNS);
+  }
+  if (chart === 'udvikling') return sendDownload(res, format, name, await trendRows(ctx.db, s, id, viewer), RESULT_COLUMNS);
+  const area = await funnelAreaOf(ctx.db, s.unit, req.query.funnel === 'DK');
+  const funnel = await funnelRows(ctx.db, s, id, area, viewer);
+  return sendDownload(res, format, `${id}-tragt-${s.period.code}-${area.code}`, funnel.rows, FUNNEL_COLUMNS);
+}
