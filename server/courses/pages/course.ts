@@ -1,0 +1,67 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { can } from '../../auth/access';
+import type { AppContext } from '../../http/context';
+import { Conflict, NotFound } from '../../http/errors';
+import { setFlash } from '../../http/render';
+import { sectionInput } from '../form-view';
+import { parseCourseInput } from '../schemas';
+import { CourseValidationError, getCourse, updateCourse, type CourseRecord } from '../service';
+import { isVariableName, type FormSection, type VariableName } from '../variables';
+import { courseView, SECTIONS, type Refusal } from './course-view';
+import { courseIdOf, courseScope } from './scope';
+
+function renderCourse(req: Request, res: Response, status: number, record: CourseRecord, refusal?: Refusal): void {
+  res.status(status).render('courses/course', courseView(record, req.lang, can(req.user, 'courses.write'), refusal));
+}
+
+/** GET /forloeb/:id: the course page (the service audits the read). */
+export function coursePage(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const record = await getCourse(courseScope(ctx, req), courseIdOf(req));
+    renderCourse(req, res, 200, record);
+  };
+}
+
+function sectionOf(req: Request): FormSection {
+  const s = String(req.params.section);
+  if (!(SECTIONS as string[]).includes(s)) throw new NotFound();
+  return s as FormSection;
+}
+
+function clearList(body: Record<string, unknown>): VariableName[] {
+  const raw = typeof body.clear === 'string' ? body.clear : '';
+  return raw.split(',').map((v) => v.trim()).filter(isVariableName);
+}
+
+/**
+ * POST /forloeb/:id/<section>: save one section over `version`. A refusal shows the page again with everything
+ * typed kept: 400 with the messages (and the values to clear), 409 with the stored version beside the user's.
+ */
+export function saveSection(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const cs = courseScope(ctx, req);
+    const id = courseIdOf(req);
+    const section = sectionOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const typed = sectionInput(section, body);
+    const parsed = parseCourseInput({ ...typed, version: body.version }, 'form');
+    try {
+      await updateCourse(cs, id, parsed.values, parsed.version, { clear: clearList(body), inputIssues: parsed.issues });
+    } catch (err) {
+      if (err instanceof CourseValidationError) {
+        const record = await getCourse(cs, id);
+        return renderCourse(req, res, 400, record, { section, typed, errors: err.fields, inapplicable: err.inapplicable });
+      }
+      if (err instanceof Conflict && err.code === 'version_conflict') {
+        return renderCourse(req, res, 409, err.current as CourseRecord, { section, typed, errors: {}, conflict: true });
+      }
+      if (err instanceof Conflict) {
+        const record = await getCourse(cs, id);
+        return renderCourse(req, res, 409, record, { section, typed, errors: err.fields, alert: err.message });
+      }
+      throw err;
+    }
+    setFlash(res, 'courses.pages.saved');
+    res.redirect(303, `/forloeb/${id}#${section}`);
+  };
+}
