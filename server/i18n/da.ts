@@ -363,6 +363,7 @@ export const da = {
       change_cpr: 'Brug et andet CPR-nummer',
       create_button: 'Opret forløb',
       error_prefix: 'Fejl:',
+      clear_choice: 'Fjern valget',
       choose: 'Vælg',
       hints: {
         cpr: '10 cifre, fx 010160-1234. Rettes CPR-nummeret, flyttes forløbet til den patient, det nye nummer tilhører (CPR-rettelse, logges).',

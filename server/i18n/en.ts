@@ -365,6 +365,7 @@ export const en: typeof da = {
       change_cpr: 'Use another CPR number',
       create_button: 'Create course',
       error_prefix: 'Error:',
+      clear_choice: 'Remove the choice',
       choose: 'Choose',
       hints: {
         cpr: '10 digits, e.g. 010160-1234. Correcting the CPR number moves the course to the patient the new number belongs to (CPR correction, audited).',

@@ -66,7 +66,21 @@
     if (actions) actions.hidden = visible === 0;
   }
 
+  // A link to a section or field (side menu, error summary, missing list) opens its folded section.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    var details = el.closest('details') || el.querySelector('details');
+    if (details && !details.open) {
+      details.open = true;
+      el.scrollIntoView();
+    }
+  }
+
   function init() {
+    openTarget();
+    window.addEventListener('hashchange', openTarget);
     var wrappers = Array.prototype.slice.call(document.querySelectorAll('.course-field[data-variable]'));
     var forms = Array.prototype.slice.call(document.querySelectorAll('form.course-form'));
     forms.forEach(function (form) {

@@ -35,15 +35,20 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
   refusal: Refusal | undefined, canWrite: boolean) {
   const own = refusal?.section === key ? refusal : undefined;
   const fields = sectionFields(key, { stored: record, typed: own?.typed, errors: refusal?.errors, lang });
-  const missing = record.missing.filter((v) => (SECTION_VARIABLES[key] as readonly string[]).includes(v));
+  const names: readonly VariableName[] = SECTION_VARIABLES[key];
+  const missing = record.missing.filter((v) => names.includes(v));
+  const unfilled = names.filter((v) => VARIABLE[v].required && app[v] && record[v] == null);
+  const waits = (key === 'indsatser' || key === 'afslutning') && !app.training_planned;
   return {
     key, title: t(lang, `courses.sections.${key}`), action: `/forloeb/${record.id}/${key}`, fields,
     readonly: SECTION_VARIABLES[key].filter((v: VariableName) => app[v] || record[v] != null).map((v: VariableName) => ({
       label: label(v, lang), value: readableValue(VARIABLE[v], record[v], lang),
     })),
     missingCount: missing.length,
-    waits: (key === 'indsatser' || key === 'afslutning') && !app.training_planned
-      ? t(lang, 'courses.pages.section_waits', { label: label('start_date', lang) }) : undefined,
+    waits: waits ? t(lang, 'courses.pages.section_waits', { label: label('start_date', lang) }) : undefined,
+    // Sections with work left (or a refused save) open; finished ones fold to their heading.
+    open: !!own || missing.length > 0 || unfilled.length > 0,
+    done: !waits && unfilled.length === 0,
     version: record.version,
     refused: own, canWrite,
     inapplicable: own?.inapplicable?.length ? {
