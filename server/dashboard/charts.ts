@@ -3,7 +3,6 @@ import { Funnel, FunnelRow } from '../indicators/funnel';
 import { parsePeriod } from '../indicators/periods';
 import { IndicatorResult } from '../indicators/results';
 import { funnelLimits } from '../indicators/stats';
-import { periodLabel } from './selection';
 import { statusOf } from './view-model';
 
 /**
@@ -45,9 +44,9 @@ function commonTexts(lang: Lang) {
   };
 }
 
-function point(r: IndicatorResult, label: string, selected: boolean, lang: Lang): ChartPoint {
+function point(r: IndicatorResult, label: string, selected: boolean, lang: Lang, markFewData = true): ChartPoint {
   return {
-    label: r.few_data ? `${label} (${t(lang, 'indicators.few_data')})` : label,
+    label: r.few_data && markFewData ? `${label} (${t(lang, 'indicators.few_data')})` : label,
     value: r.value, low: r.ci_low, high: r.ci_high, status: statusOf(r), selected,
   };
 }
@@ -65,7 +64,11 @@ export function comparisonChart(rows: readonly IndicatorResult[], selectedCode: 
 export function trendChart(rows: readonly IndicatorResult[], title: string, lang: Lang) {
   return {
     kind: 'trend', title, ...commonTexts(lang),
-    points: rows.map((r) => ({ ...point(r, periodLabel(parsePeriod(r.period), lang), false, lang), standard: standardValue(r.standard) })),
+    points: rows.map((r) => {
+      const q = parsePeriod(r.period);
+      const label = t(lang, 'indicators.pages.quarter_short', { quarter: q.quarter ?? '', year: q.year });
+      return { ...point(r, label, false, lang, false), fewData: r.few_data, standard: standardValue(r.standard) };
+    }),
   };
 }
 

@@ -74,6 +74,7 @@
           var p = spec.points[item.dataIndex];
           if (item.dataset.hkRole === 'ci') return spec.texts.ci + ': ' + percent(p.low, 1, spec.lang) + ' – ' + percent(p.high, 1, spec.lang);
           if (item.dataset.hkRole === 'standard') return spec.texts.standard + ': ' + percent(item.raw, 0, spec.lang);
+          if (p.value === null) return spec.texts.fewData;
           return spec.texts.value + ': ' + percent(p.value, 1, spec.lang);
         },
       },
@@ -196,6 +197,7 @@
     config.options.animation = false;
     config.options.plugins.legend = config.options.plugins.legend || {};
     config.options.plugins.legend.position = 'bottom';
+    config.options.plugins.legend.labels = Object.assign({ usePointStyle: true, padding: 16 }, config.options.plugins.legend.labels);
     new window.Chart(canvas, config);
     canvas.setAttribute('data-drawn', 'true');
   }

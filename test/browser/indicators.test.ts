@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium, Browser, Page } from 'playwright-core';
+import { demoMunicipalities, insertDemoCourses } from '../../server/demo/startup';
+import { today } from '../../server/time';
+import { TEST_PASSWORD, testApp } from '../helpers/app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('browser: indicator dashboard and funnel plot', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  let page: Page;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log(`SKIP: browser tests (no Chromium at ${CHROMIUM}; apt-get install -y chromium)`);
+      this.skip();
+    }
+    const t = await testApp();
+    const midt = await demoMunicipalities(t.db, 'midt');
+    await insertDemoCourses(t.db, t.ctx.config.cprKey, { count: 2500, municipalityCodes: midt, years: 3, seed: 1082, today: today() });
+    server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('a regional quality manager logs in, switches period, opens a funnel plot and downloads its CSV', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
+
+    await page.goto(`${base}/log-ind`);
+    await page.fill('#email', 'kvalitet.midt@demo.dk');
+    await page.fill('#password', TEST_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]:has-text("Log ind")')]);
+    await page.goto(`${base}/indikatorer`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-dashboard.png'), fullPage: true });
+    const lastYear = String(Number(today().slice(0, 4)) - 1);
+    expect(await page.locator('#period').inputValue()).to.equal(lastYear);
+    expect(await page.locator('.hk-card').count()).to.equal(11);
+
+    const earlier = String(Number(lastYear) - 1);
+    await page.selectOption('#period', earlier);
+    await Promise.all([page.waitForURL(/period=/), page.click('.hk-picker button[type=submit]')]);
+    expect(await page.locator('.font-lead').innerText()).to.contain(earlier);
+
+    await Promise.all([page.waitForURL(/\/indikatorer\/HK03/), page.click('.hk-card a:has-text("Vedholdenhed")')]);
+    await page.waitForSelector('#chart-funnel[data-drawn="true"]');
+    await page.locator('#tragt').scrollIntoViewIfNeeded();
+    await page.locator('#tragt').screenshot({ path: path.join(SCREENSHOTS, 'indicators-funnel.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-detail.png'), fullPage: true });
+    expect(await page.locator('#tragt tbody tr').count()).to.equal(19);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tragt .hk-downloads a:has-text("CSV")')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+
+    expect(download.suggestedFilename()).to.equal(`HK03-tragt-${earlier}-1082.csv`);
+    expect(csv.charCodeAt(0)).to.equal(0xfeff);
+    expect(csv.split('\r\n')[0]).to.match(/^\uFEFFindicator_id;indicator_name;.*;limit998_high;outlier$/);
+    expect(csv.split('\r\n').filter(Boolean)).to.have.length(20);
+    expect(errors).to.deep.equal([]);
+  });
+});
