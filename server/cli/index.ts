@@ -3,6 +3,7 @@ import { createDb, Db } from '../db/connect';
 import type { CliCommand } from './command';
 import { runCli } from './run';
 import backup from './commands/backup';
+import demoData from './commands/demo-data';
 import migrate from './commands/migrate';
 import token from './commands/token';
 import user from './commands/user';
@@ -13,6 +14,7 @@ export const COMMANDS: CliCommand[] = [
   user,
   token,
   backup,
+  demoData,
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { dbBool, dbJson } from '../db/codecs';
 import type { Lang } from '../i18n';
-import { derived, type CourseState } from './completeness';
+import { completeness, deriveState, derived, type CourseState } from './completeness';
 import { decryptCpr } from './cpr';
 import type { CourseRow } from './queries';
 import { issueMessage, type Issue } from './schemas';
@@ -78,12 +78,12 @@ export function toRecord(row: CourseRow, cprKey: Buffer): CourseRecord {
 
 /** The course row's columns for a save: every course-row variable (null when absent) and the derived columns. */
 export function courseColumns(values: CourseValues): Record<string, unknown> {
-  const d = derived(values);
+  const { complete, missing } = completeness(values);
   const row: Record<string, unknown> = {};
   for (const name of COURSE_ROW_VARIABLES) row[name] = values[name] ?? null;
-  row.state = d.state;
-  row.complete = d.complete;
-  row.missing = JSON.stringify(d.missing);
+  row.state = deriveState(values);
+  row.complete = complete;
+  row.missing = JSON.stringify(missing);
   return row;
 }
 

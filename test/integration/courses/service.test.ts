@@ -65,7 +65,7 @@ describe('course service: create, read, update, annul', () => {
       updateCourse(cs, c.id, { icd10: 'DI219' }, 1), updateCourse(cs, c.id, { icd10: 'DI500' }, 1),
     ]);
 
-    const saved = results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ icd10: string }>[];
+    const saved = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(saved).to.have.length(1);
     expect((refused[0].reason as Conflict).code).to.equal('version_conflict');
@@ -162,7 +162,7 @@ describe('course service: patients', () => {
     const right = await createCourse(cs, aCourse({ referral_date: daysAgo(400), not_started_reason: 'declined', patient_name: 'Rigtig Patient' }));
     const wrong = await createCourse(cs, aCourse({ patient_name: 'Forkert Patient' }));
 
-    const fixed = await updateCourse(cs, wrong.id, { cpr: right.cpr }, 1);
+    const fixed = await updateCourse(cs, wrong.id, { cpr: right.cpr as string }, 1);
 
     expect(fixed.patient_id).to.equal(right.patient_id);
     expect(fixed).to.include({ cpr: right.cpr, patient_name: 'Rigtig Patient' });
