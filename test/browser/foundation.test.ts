@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../helpers/app';
+import { launchBrowser, logIn, RunningServer, screenshot, startServer } from '../helpers/browser';
+
+describe('browser: log in, navigation by role, language, log out', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let server: RunningServer;
+  let page: Page;
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    server = await startServer();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => { page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'da-DK' }); });
+  afterEach(async () => { await page?.close(); });
+
+  const navTexts = () => page.locator('.navigation-menu .nav-link').allInnerTexts();
+
+  it('a quality user of Aarhus sees the start page with only their role’s navigation, switches to English and logs out', async () => {
+    await page.goto(server.url + '/');
+    expect(new URL(page.url()).pathname).to.equal('/log-ind');
+    await screenshot(page, 'login');
+
+    await logIn(page, server.url, 'kvalitet.aarhus@demo.dk', TEST_PASSWORD);
+    await screenshot(page, 'start-quality-da');
+    expect(await page.locator('h1').innerText()).to.equal('Velkommen, Kvalitet Aarhus');
+    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Indikatorer']);
+
+    await page.click('a.language-toggle');
+    await screenshot(page, 'start-quality-en');
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+    expect(await page.locator('h1').innerText()).to.equal('Welcome, Kvalitet Aarhus');
+
+    await page.click('header button[type=submit]');
+    await screenshot(page, 'logged-out-en');
+    expect(new URL(page.url()).pathname).to.equal('/log-ind');
+    expect(await page.locator('.alert').first().innerText()).to.contain('logged out');
+  });
+
+  it('the admin sees Administration in the navigation and the user list of the whole country', async () => {
+    await logIn(page, server.url, 'admin@demo.dk', TEST_PASSWORD);
+    expect(await navTexts()).to.deep.equal(['Indikatorer', 'Administration']);
+    await screenshot(page, 'start-admin');
+
+    await page.click('text=Administration');
+    await screenshot(page, 'admin-users');
+    expect(await page.locator('table tbody tr').count()).to.equal(7);
+
+    await page.goto(server.url + '/admin/brugere/ny');
+    await page.fill('#email', 'forkert');
+    await page.check('#role-therapist');
+    await page.selectOption('#scope', '1082');
+    await page.click('button.button-primary');
+    await screenshot(page, 'admin-user-new-errors');
+    expect(await page.locator('.error-summary li').count()).to.be.greaterThan(0);
+    expect(await page.inputValue('#email')).to.equal('forkert');
+
+    await page.goto(server.url + '/admin/log');
+    await screenshot(page, 'admin-log');
+    expect(await page.locator('table tbody tr').count()).to.be.greaterThan(0);
+  });
+
+  it('a therapist sees the registration navigation and no administration', async () => {
+    await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
+
+    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Indikatorer', 'Import', 'Eksport']);
+    await screenshot(page, 'start-therapist');
+  });
+});

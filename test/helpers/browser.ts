@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type { Config } from '../../server/config';
+import { ROOT } from '../../server/paths';
+import { testApp, TestApp } from './app';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-output', 'screenshots');
+
+export function chromiumAvailable(): boolean {
+  return fs.existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * In a mocha `before`: skips the suite with one clear line when Chromium is absent, else launches it headless.
+ * Usage: `before(async function () { browser = await launchBrowser(this); })`.
+ */
+export async function launchBrowser(mochaContext: Mocha.Context): Promise<Browser> {
+  if (!chromiumAvailable()) {
+    console.log(`SKIP: browser tests (no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`);
+    mochaContext.skip();
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface RunningServer extends TestApp { url: string; close(): Promise<void> }
+
+/** The app on a fresh test database (with the demo users), listening on an ephemeral port. */
+export async function startServer(overrides: Partial<Config> = {}): Promise<RunningServer> {
+  const t = await testApp(overrides);
+  const server = http.createServer(t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...t,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+/** A full-page screenshot in test-output/screenshots/<name>.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Logs in through the real form. */
+export async function logIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(baseUrl + '/log-ind');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/log-ind')), page.click('button[type=submit].button-primary')]);
+}
