@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { dbNumber } from '../db/codecs';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
-import { classificationSql, countWhere, notAnnulled } from './sql';
+import { countStates, COURSE_STATE, courseStateSql, notAnnulled } from './sql';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
 /** counts[indicatorId][periodCode][municipalityCode]; absent means no courses (all zero) */
@@ -41,6 +41,11 @@ export async function countByMunicipality(
   return table;
 }
 
+/**
+ * Two steps: every course of the periods gets its period index and its state per indicator, each condition
+ * evaluated once (materialised, so the engine does not inline the states back into every sum); then the
+ * states are counted per municipality and period.
+ */
 function groupedCounts(
   db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes?: readonly string[],
 ): Promise<Record<string, unknown>[]> {
@@ -48,21 +53,20 @@ function groupedCounts(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
     periods.flatMap((p, i) => [column, p.first, p.last, i]),
   );
-  const sums = group.flatMap((d) => {
-    const c = classificationSql(db, d);
-    return [
-      countWhere(db, c.met, `${d.id}_numerator`),
-      countWhere(db, c.counted, `${d.id}_denominator`),
-      countWhere(db, c.missing, `${d.id}_missing`),
-    ];
-  });
-  const query = db('courses')
-    .select('municipality_code', periodIndex, ...sums)
+  const states = db('courses')
+    .select('municipality_code', periodIndex, ...group.map((d) => db.raw('? AS ??', [courseStateSql(db, d), d.id])))
     .where(notAnnulled(db))
-    .whereBetween(column, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
-    .groupByRaw('1, 2');
-  if (municipalityCodes) query.whereIn('municipality_code', municipalityCodes);
-  return query;
+    .whereBetween(column, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!]);
+  if (municipalityCodes) states.whereIn('municipality_code', municipalityCodes);
+  const { met, notMet, missing } = COURSE_STATE;
+  return db.withMaterialized('course_states', states)
+    .from('course_states')
+    .select('municipality_code', 'period_index', ...group.flatMap((d) => [
+      countStates(db, d.id, [met], `${d.id}_numerator`),
+      countStates(db, d.id, [met, notMet], `${d.id}_denominator`),
+      countStates(db, d.id, [missing], `${d.id}_missing`),
+    ]))
+    .groupBy('municipality_code', 'period_index');
 }
 
 /** Sum of counts over municipalities (pooling; never an average of values). */

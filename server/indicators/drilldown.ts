@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { atomsOf, columnsOf, Condition, CourseColumn } from './conditions';
 import { IndicatorId, indicatorById } from './definitions';
 import { parsePeriod } from './periods';
-import { classificationSql, conditionSql, notAnnulled } from './sql';
+import { COURSE_STATE, conditionSql, courseStateSql, notAnnulled } from './sql';
 
 export interface DrillDownRow {
   course_id: number;
@@ -24,17 +24,17 @@ type Truth = boolean | null;
 export async function drillDown(db: Knex, query: { indicatorId: IndicatorId; period: string; municipalityCode: string }): Promise<DrillDownRow[]> {
   const definition = indicatorById(query.indicatorId);
   const period = parsePeriod(query.period);
-  const c = classificationSql(db, definition);
+  const state = courseStateSql(db, definition);
   const atoms = [...atomsOf(definition.population), ...atomsOf(definition.numerator)];
   const columns = columnsOf(definition.numerator, columnsOf(definition.population));
   const rows: Record<string, unknown>[] = await db('courses')
     .select('id', 'referral_date', 'start_date', 'end_date', ...columns.filter((col) => !['referral_date', 'start_date', 'end_date'].includes(col)))
-    .select(db.raw("CASE WHEN ? THEN 'missing' ELSE 'not_met' END AS kind", [c.missing]))
+    .select(db.raw(`CASE ? WHEN ${COURSE_STATE.missing} THEN 'missing' ELSE 'not_met' END AS kind`, [state]))
     .select(atoms.map((atom, i) => db.raw('CASE WHEN ? THEN 1 WHEN NOT ? THEN 0 END AS ??', [conditionSql(db, atom), conditionSql(db, atom), `atom_${i}`])))
     .where('municipality_code', query.municipalityCode)
     .andWhere(notAnnulled(db))
     .whereBetween(definition.periodColumn, [period.first, period.last])
-    .andWhere(db.raw('(? OR (? AND NOT ?))', [c.missing, c.counted, c.met]))
+    .andWhere(db.raw(`? IN (${COURSE_STATE.notMet}, ${COURSE_STATE.missing})`, [state]))
     .orderBy([{ column: definition.periodColumn }, { column: 'id' }]);
 
   return rows.map((row) => {

@@ -87,7 +87,8 @@ export async function computeResults(db: Knex, query: ResultsQuery): Promise<Ind
   const units = (await listUnits(db, query.unitType)).filter((u) => query.unitCode === undefined || u.code === query.unitCode);
   if (units.length === 0) return [];
   const definitions = INDICATORS.filter((d) => !query.indicatorIds || query.indicatorIds.includes(d.id));
-  const restrictTo = query.unitType === 'country' ? undefined : units.flatMap((u) => u.municipalityCodes);
+  // Only one unit needs a filter; all units of a type together hold every municipality.
+  const restrictTo = query.unitCode === undefined || query.unitType === 'country' ? undefined : units[0].municipalityCodes;
   const [table, standards] = await Promise.all([
     countByMunicipality(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo }),
     listStandards(db),

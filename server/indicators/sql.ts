@@ -30,29 +30,25 @@ export function conditionSql(db: Knex, condition: Condition): Knex.Raw {
   }
 }
 
-/** How a course stands in an indicator: the three predicates that make numerator, denominator and missing. */
-export interface Classification {
-  /** in the denominator and meets the numerator */
-  met: Knex.Raw;
-  /** in the denominator (population, numerator decidable) */
-  counted: Knex.Raw;
-  /** population unknown, or population true with the numerator unknown; never when a registered value excludes */
-  missing: Knex.Raw;
+/** How a course stands in an indicator, as the integer the SQL below yields. */
+export const COURSE_STATE = { excluded: 0, notMet: 1, met: 2, missing: 3 } as const;
+
+/**
+ * The course's state in one indicator, each condition evaluated once per row (a simple CASE evaluates its
+ * operand once): population false → excluded, whatever else is unregistered; population unknown → missing;
+ * population true → numerator true met, false not met, unknown missing.
+ */
+export function courseStateSql(db: Knex, definition: IndicatorDefinition): Knex.Raw {
+  const { excluded, notMet, met, missing } = COURSE_STATE;
+  if (notMet !== 1 || met !== 2) throw new Error('COURSE_STATE: not met and met must be numerator + 1');
+  return db.raw(`(CASE CAST(? AS INTEGER) WHEN 1 THEN COALESCE(CAST(? AS INTEGER) + 1, ${missing}) WHEN 0 THEN ${excluded} ELSE ${missing} END)`, [
+    conditionSql(db, definition.population), conditionSql(db, definition.numerator),
+  ]);
 }
 
-export function classificationSql(db: Knex, definition: IndicatorDefinition): Classification {
-  const population = conditionSql(db, definition.population);
-  const numerator = conditionSql(db, definition.numerator);
-  return {
-    met: db.raw('(? AND ?)', [population, numerator]),
-    counted: db.raw('(? AND ? IS NOT NULL)', [population, numerator]),
-    missing: db.raw('(? IS NULL OR (? AND ? IS NULL))', [population, population, numerator]),
-  };
-}
-
-/** SUM(CASE WHEN predicate THEN 1 ELSE 0 END): NULL (unknown) predicates count as 0 on both engines. */
-export function countWhere(db: Knex, predicate: Knex.Raw, alias: string): Knex.Raw {
-  return db.raw('SUM(CASE WHEN ? THEN 1 ELSE 0 END) AS ??', [predicate, alias]);
+/** The number of rows whose state column is one of the states. */
+export function countStates(db: Knex, stateColumn: string, states: readonly number[], alias: string): Knex.Raw {
+  return db.raw(`SUM(CASE WHEN ?? IN (${states.map((s) => Math.trunc(s)).join(', ')}) THEN 1 ELSE 0 END) AS ??`, [stateColumn, alias]);
 }
 
 /** Courses that count anywhere: not annulled. */
