@@ -189,4 +189,19 @@ describe('course pages: registering a course through the forms', () => {
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('Referral').and.contain('Start-up').and.contain('Save Referral');
   });
+  it('malformed saves are answered 400 or 404, never 500: no version, repeated fields, unknown section, non-numeric id', async () => {
+    const id = await createThroughForm(u, cprNo(11));
+
+    const noVersion = await postForm(u, `/forloeb/${id}/opstart`, OPSTART);
+    const repeated = await u.agent.post(`/forloeb/${id}/opstart`).type('form')
+      .send(`_csrf=${u.csrf}&version=1&start_date=x&start_date=y&height_cm=1&height_cm=2`);
+    const unknownSection = await postForm(u, `/forloeb/${id}/hemmelig`, { version: '1' });
+    const badId = await u.agent.get('/forloeb/abc');
+
+    expect(noVersion.status).to.equal(400);
+    expect(repeated.status).to.equal(400);
+    expect(repeated.text).to.contain('value="y"').and.contain('value="2"');
+    expect(unknownSection.status).to.equal(404);
+    expect(badId.status).to.equal(404);
+  });
 });
