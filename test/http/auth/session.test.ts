@@ -22,7 +22,7 @@ describe('sessions, login limits, CSRF and API tokens', () => {
 
     expect(sixth.status).to.equal(429);
     expect(sixth.text).to.contain('For mange mislykkede forsøg. Prøv igen om 15 minutter.');
-    expect(sixth.headers['set-cookie']?.join(';') ?? '').not.to.contain('hk_session=');
+    expect(String(sixth.headers['set-cookie'] ?? '')).not.to.contain('hk_session=');
     const actions = await t.db('audit_log').where('actor_email', email).pluck('action');
     expect(actions.filter((a) => a === 'login_failed')).to.have.length(5);
     expect(actions).to.include('login_limited');
