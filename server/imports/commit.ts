@@ -1,0 +1,86 @@
+import type { Knex } from 'knex';
+import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
+import { cprLookupHash, encryptCpr } from '../courses/cpr';
+import { foldName } from '../courses/patients';
+import { courseColumns } from '../courses/serialize';
+import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
+import { updateCourseAtVersion } from '../courses/queries';
+import { VARIABLE_NAMES } from '../courses/variables';
+import type { Lang } from '../i18n';
+import { nowIso } from '../time';
+import type { PlannedRow } from './plan';
+
+/** Rows per INSERT: 45 columns × 200 stays far below SQLite's limit of bound variables. */
+const CHUNK = 200;
+
+function chunks<T>(list: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+const idOf = (r: unknown): number => Number(typeof r === 'object' && r !== null ? (r as { id: number }).id : r);
+
+/**
+ * Every patient of the rows, by CPR: found by keyed hash or created in bulk. A row that gives patient_name sets it
+ * for the patient (the last such row of the file wins, as if the rows were saved one by one).
+ */
+async function patientsFor(trx: Knex.Transaction, cprKey: Buffer, municipality: string, rows: PlannedRow[]): Promise<Map<string, number>> {
+  const names = new Map<string, string | null>();
+  for (const r of rows) if (r.present.includes('patient_name')) names.set(String(r.course.cpr), (r.course.patient_name ?? null) as string | null);
+  const hashes = new Map([...new Set(rows.map((r) => String(r.course.cpr)))].map((cpr) => [cprLookupHash(cprKey, cpr), cpr]));
+  const ids = new Map<string, number>();
+  for (const part of chunks([...hashes.keys()], 500)) {
+    const found = await trx('patients').select('id', 'cpr_hash').where('municipality_code', municipality).whereIn('cpr_hash', part);
+    for (const p of found) ids.set(hashes.get(p.cpr_hash)!, Number(p.id));
+  }
+  const now = nowIso();
+  const fresh = [...hashes].filter(([, cpr]) => !ids.has(cpr));
+  for (const part of chunks(fresh)) {
+    const inserted = await trx('patients').insert(part.map(([hash, cpr]) => ({
+      municipality_code: municipality, cpr_hash: hash, cpr_enc: encryptCpr(cprKey, cpr),
+      patient_name: names.get(cpr) ?? null, patient_name_folded: foldName(names.get(cpr) ?? null), created_at: now,
+    }))).returning('id');
+    part.forEach(([, cpr], i) => ids.set(cpr, idOf(inserted[i])));
+  }
+  const freshCprs = new Set(fresh.map(([, cpr]) => cpr));
+  for (const [cpr, name] of names) {
+    if (!freshCprs.has(cpr)) await trx('patients').where('id', ids.get(cpr)!).update({ patient_name: name, patient_name_folded: foldName(name) });
+  }
+  return ids;
+}
+
+/** Write a valid plan in the caller's transaction: creates in bulk, updates at their version, one audit row per course. */
+export async function commitPlan(
+  trx: Knex.Transaction, ctx: { cprKey: Buffer; userId: number; actor: Actor; lang: Lang }, municipality: string, rows: PlannedRow[],
+): Promise<void> {
+  const patients = await patientsFor(trx, ctx.cprKey, municipality, rows);
+  const now = nowIso();
+  const audits: AuditEntry[] = [];
+  const creates = rows.filter((r) => r.action === 'create');
+  for (const part of chunks(creates)) {
+    const inserted = await trx('courses').insert(part.map((r) => ({
+      ...courseColumns(r.course), patient_id: patients.get(String(r.course.cpr)), version: 1,
+      created_at: now, created_by: ctx.userId, updated_at: now, updated_by: ctx.userId,
+    }))).returning('id');
+    part.forEach((r, i) => { r.id = idOf(inserted[i]); });
+  }
+  for (const r of creates) {
+    audits.push(courseAudit('course_create', { id: r.id!, patient_id: patients.get(String(r.course.cpr))!, municipality_code: municipality },
+      { values: auditValues(r.course), import_line: r.line }));
+  }
+  for (const r of rows.filter((x) => x.action === 'update')) {
+    const current = r.current!;
+    const changed = VARIABLE_NAMES.filter((n) => (current[n] ?? null) !== (r.course[n] ?? null));
+    if (changed.length === 0) continue;
+    const saved = await updateCourseAtVersion(trx, current.id, current.version, {
+      ...courseColumns(r.course), updated_at: now, updated_by: ctx.userId,
+    });
+    if (!saved) throw versionConflict(current, ctx.lang);
+    audits.push(courseAudit('course_update', { id: current.id, patient_id: current.patient_id, municipality_code: municipality }, {
+      version: current.version + 1, import_line: r.line,
+      changes: Object.fromEntries(changed.filter((n) => n !== 'cpr').map((n) => [n, { old: current[n] ?? null, new: r.course[n] ?? null }])),
+    }));
+  }
+  await recordAudit(trx, ctx.actor, ...audits);
+}

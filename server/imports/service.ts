@@ -1,0 +1,101 @@
+import type { Knex } from 'knex';
+import { recordAudit, type Actor } from '../audit/record';
+import type { CurrentUser } from '../auth/access';
+import { isPostgres } from '../db/connect';
+import { Forbidden } from '../http/errors';
+import type { Lang } from '../i18n';
+import { commitPlan } from './commit';
+import { FileFault, readCsv } from './parse';
+import { checkHeader, fault, parseRow, planRows, type ImportIssue, type ParsedRow, type PlannedRow } from './plan';
+
+/** The import report of formats.md (the page shows the same). */
+export interface ImportReport {
+  dry_run: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  courses: { line: number; action: 'create' | 'update'; external_id: string | null; id: number | null }[];
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+}
+
+export interface ImportContext { db: Knex; cprKey: Buffer; maxBytes: number; lang: Lang }
+
+/** Read the whole upload into typed rows (no database): header checks, cell faults, file faults. TooLarge propagates. */
+async function readRows(source: AsyncIterable<Buffer | string>, municipality: string, ctx: ImportContext):
+  Promise<{ rows: ParsedRow[]; count: number; errors: ImportIssue[] }> {
+  const rows: ParsedRow[] = [];
+  const errors: ImportIssue[] = [];
+  let header: string[] | undefined;
+  let headerOk = false;
+  let lastLine = 1;
+  let count = 0;
+  try {
+    for await (const rec of readCsv(source, ctx.maxBytes)) {
+      lastLine = rec.line;
+      if (!header) {
+        header = rec.cells.map((c) => c.trim());
+        errors.push(...checkHeader(header, ctx.lang));
+        headerOk = errors.length === 0;
+        continue;
+      }
+      // After a bad header the rest is still read, for the file faults it may hold, but not interpreted.
+      if (!headerOk) continue;
+      if (rec.cells.length !== header.length) {
+        errors.push(fault(rec.line, null, 'field_count', ctx.lang, { got: rec.cells.length, expected: header.length }));
+        count++;
+        continue;
+      }
+      rows.push(parseRow(rec, header, municipality));
+      count++;
+    }
+    if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
+  } catch (err) {
+    if (!(err instanceof FileFault)) throw err;
+    errors.push(fault(err.line, null, err.code, ctx.lang, err.params));
+  }
+  return { rows, count, errors };
+}
+
+function report(dryRun: boolean, rowCount: number, planned: PlannedRow[], errors: ImportIssue[], warnings: ImportIssue[]): ImportReport {
+  return {
+    dry_run: dryRun,
+    rows: rowCount,
+    created: planned.filter((p) => p.action === 'create').length,
+    updated: planned.filter((p) => p.action === 'update').length,
+    courses: planned.map((p) => ({ line: p.line, action: p.action, external_id: p.external_id, id: p.id })),
+    errors: [...errors].sort((a, b) => a.line - b.line),
+    warnings,
+  };
+}
+
+/**
+ * Import a course CSV into the user's municipality: every row valid or nothing written, in one transaction with one
+ * audit row per course created or changed. A dry run writes nothing but its summary audit row.
+ */
+export async function runImport(ctx: ImportContext, user: CurrentUser, actor: Actor, source: AsyncIterable<Buffer | string>,
+  opts: { dryRun: boolean }): Promise<ImportReport> {
+  if (user.scope.kind !== 'municipality') throw new Forbidden();
+  const municipality = user.scope.code;
+  const read = await readRows(source, municipality, ctx);
+  const rowCount = read.count;
+  const summary = (r: ImportReport) => ({
+    action: opts.dryRun ? 'import_dry_run' : 'import', entity: 'import', municipalityCode: municipality,
+    detail: { rows: r.rows, created: r.created, updated: r.updated, errors: r.errors.length, committed: !opts.dryRun && r.errors.length === 0 },
+  });
+  if (opts.dryRun || read.errors.length > 0) {
+    const plan = await planRows(ctx.db, ctx.cprKey, municipality, read.rows, ctx.lang);
+    const r = report(opts.dryRun, rowCount, plan.planned, [...read.errors, ...plan.errors], plan.warnings);
+    await recordAudit(ctx.db, actor, summary(r));
+    return r;
+  }
+  return ctx.db.transaction(async (trx) => {
+    // The overlap and external_id checks must see no concurrent course write until this commits.
+    if (isPostgres(ctx.db)) await trx.raw('LOCK TABLE courses IN SHARE ROW EXCLUSIVE MODE');
+    const plan = await planRows(trx, ctx.cprKey, municipality, read.rows, ctx.lang);
+    if (plan.errors.length === 0) await commitPlan(trx, { cprKey: ctx.cprKey, userId: user.id, actor, lang: ctx.lang }, municipality, plan.planned);
+    const r = report(false, rowCount, plan.planned, plan.errors, plan.warnings);
+    await recordAudit(trx, actor, summary(r));
+    return r;
+  });
+}
