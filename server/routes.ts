@@ -7,6 +7,8 @@ import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
+import { importsApi } from './imports/api';
+import { importsRoutes } from './imports/routes';
 import { submissionsApi } from './submissions/api';
 import { submissionsRoutes } from './submissions/routes';
 
@@ -20,6 +22,8 @@ export function featureRoutes(ctx: AppContext): Router[] {
     standardsRoutes(ctx),
     authApi(),
     adminRoutes(ctx),
+    importsApi(ctx),
+    importsRoutes(ctx),
     submissionsApi(ctx),
     submissionsRoutes(ctx),
   ];

@@ -4,7 +4,9 @@ import type { CliCommand } from './command';
 import { runCli } from './run';
 import backup from './commands/backup';
 import demoData from './commands/demo-data';
+import importCourses from './commands/import';
 import migrate from './commands/migrate';
+import submission from './commands/submission';
 import token from './commands/token';
 import user from './commands/user';
 
@@ -15,6 +17,8 @@ export const COMMANDS: CliCommand[] = [
   token,
   backup,
   demoData,
+  submission,
+  importCourses,
 ];
 
 async function main(): Promise<void> {
