@@ -66,6 +66,8 @@ describe('browser: indicator dashboard and funnel plot', function () {
     await page.locator('#tragt').scrollIntoViewIfNeeded();
     await page.locator('#tragt').screenshot({ path: path.join(SCREENSHOTS, 'indicators-funnel.png') });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-detail.png'), fullPage: true });
+    await page.locator('#udvikling').screenshot({ path: path.join(SCREENSHOTS, 'indicators-trend.png') });
+    await page.locator('#sammenligning').screenshot({ path: path.join(SCREENSHOTS, 'indicators-comparison.png') });
     expect(await page.locator('#tragt tbody tr').count()).to.equal(19);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tragt .hk-downloads a:has-text("CSV")')]);

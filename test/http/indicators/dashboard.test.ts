@@ -10,6 +10,12 @@ function card(html: string, id: string): string {
   return start < 0 ? '' : html.slice(start, html.indexOf('</li>', start));
 }
 
+/** The chart specification embedded in a canvas's data-chart attribute. */
+function chartOf(html: string, id: string) {
+  const m = new RegExp(`id="${id}" data-chart="([^"]*)"`).exec(html)!;
+  return JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'));
+}
+
 describe(`dashboard /indikatorer (${testEngine})`, () => {
   let t: TestApp;
   before(async () => {
@@ -56,6 +62,9 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect(card(herning.text, 'HK03')).to.contain('6 af 6');
     expect(herningDetail.text).not.to.contain('/indikatorer/HK03/forloeb');
     expect(aarhusDetail.text).to.contain('/indikatorer/HK03/forloeb');
+    const comparison = chartOf(aarhusDetail.text, 'chart-comparison');
+    const randersPoint = comparison.points.find((p: { label: string }) => p.label.startsWith('Randers'));
+    expect(randersPoint).to.deep.include({ label: 'Randers (få data)', value: null, low: null, high: null });
     const hk03 = card(randers.text, 'HK03');
     expect(hk03).to.contain('Få data');
     expect(hk03).to.contain('Færre end 5 forløb uden for dit område');
@@ -101,5 +110,18 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect(res.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).to.contain('/indikatorer/HK03/tragt.csv?period=2025&unit_type=municipality&unit_code=751');
     expect(res.text).not.to.contain('<script>');
     expect(unknown.status).to.equal(404);
+  });
+
+  it('in English the dashboard uses English texts and a decimal point', async () => {
+    const { agent } = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
+
+    const res = await agent.get('/indikatorer?period=2025&lang=en');
+
+    expect(res.status).to.equal(200);
+    const hk03 = card(res.text, 'HK03');
+    expect(hk03).to.contain('Persistence');
+    expect(hk03).to.contain('80.0 %');
+    expect(hk03).to.contain('8 of 10');
+    expect(hk03).to.contain('Standard met');
   });
 });
