@@ -74,9 +74,7 @@ export async function updateCourse(cs: CourseScope, id: number, changes: CourseV
   opts: { clear?: readonly VariableName[]; inputIssues?: Issue[] } = {}): Promise<CourseRecord> {
   return cs.db.transaction(async (trx) => {
     const current = await stored(trx, cs, id);
-    if (version === null || version === undefined) {
-      throw new CourseValidationError([{ variable: 'version', code: 'version_required' }], [], cs.lang);
-    }
+    if (version === null || version === undefined) throw missingVersion(cs, opts.inputIssues);
     if (current.version !== version) throw versionConflict(current, cs.lang);
     if (current.annulled) throw new Invalid({}, t(cs.lang, 'courses.service.annulled'));
     const issues = [...(opts.inputIssues ?? [])];
@@ -112,17 +110,23 @@ export async function updateCourse(cs: CourseScope, id: number, changes: CourseV
   });
 }
 
+function missingVersion(cs: CourseScope, inputIssues: Issue[] = []): CourseValidationError {
+  const sent = inputIssues.find((i) => i.variable === 'version');
+  return new CourseValidationError([sent ?? { variable: 'version', code: 'version_required' }], [], cs.lang);
+}
+
 /** Annul a course registered by mistake: it leaves lists, worklist and indicators but stays readable by id. */
-export async function annulCourse(cs: CourseScope, id: number, reason: string, version: number | null | undefined): Promise<CourseRecord> {
+export async function annulCourse(cs: CourseScope, id: number, reason: string, version: number | null | undefined,
+  opts: { inputIssues?: Issue[] } = {}): Promise<CourseRecord> {
   return cs.db.transaction(async (trx) => {
     const current = await stored(trx, cs, id);
-    if (version === null || version === undefined) {
-      throw new CourseValidationError([{ variable: 'version', code: 'version_required' }], [], cs.lang);
-    }
+    if (version === null || version === undefined) throw missingVersion(cs, opts.inputIssues);
     if (current.version !== version) throw versionConflict(current, cs.lang);
     if (current.annulled) throw new Invalid({}, t(cs.lang, 'courses.service.annulled'));
     const why = typeof reason === 'string' ? reason.trim() : '';
-    if (!why) throw new CourseValidationError([{ variable: 'reason', code: 'reason_required' }], [], cs.lang);
+    const issues = [...(opts.inputIssues ?? [])];
+    if (!why) issues.push({ variable: 'reason', code: 'reason_required' });
+    if (issues.length) throw new CourseValidationError(issues, [], cs.lang);
     const now = nowIso();
     const saved = await q.updateCourseAtVersion(trx, id, version, {
       annulled: true, annul_reason: why, annulled_at: now, annulled_by: cs.user.id, updated_at: now, updated_by: cs.user.id,
