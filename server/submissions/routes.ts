@@ -18,7 +18,9 @@ export function submissionsRoutes(ctx: AppContext): Router {
 
   async function renderStart(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
     const user = userOf(req);
-    const items = await submissionLog(ctx.db, ctx.config.cprKey, user.scope);
+    // The checksum may break in the middle, so the log fits a page without side-scrolling.
+    const items = (await submissionLog(ctx.db, ctx.config.cprKey, user.scope))
+      .map((s) => ({ ...s, sha_parts: s.sha256.match(/.{1,16}/g) }));
     const values = { scope: user.scope.code, ...typedValues(req.body) };
     const scopes = (await submittableScopes(ctx.db, user.scope)).map((code) => ({ code, selected: code === values.scope }));
     res.status(status).render('submissions/index', { title: t(req.lang, 'submissions.title'), items, values, scopes, ...extra });

@@ -1,0 +1,53 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../helpers/app';
+import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from '../helpers/browser';
+import { closedCourse, cprNo, notStartedCourse, storeCourse } from '../integration/submissions/fixtures';
+
+describe('browser: national submission', function () {
+  let browser: Browser;
+  let server: RunningServer;
+  let page: Page;
+  before(async function () {
+    browser = await launchBrowser(this);
+    server = await startServer();
+    await storeCourse(server.db, closedCourse({ cpr: cprNo(1) }));
+    await storeCourse(server.db, notStartedCourse({ cpr: cprNo(2) }));
+    await storeCourse(server.db, closedCourse({ cpr: cprNo(3), training_attended: 30 }));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('indberetter.aarhus validates a period, creates the submission and downloads it', async () => {
+    page = await browser.newPage({ acceptDownloads: true });
+    await logIn(page, server.url, 'indberetter.aarhus@demo.dk', TEST_PASSWORD);
+
+    await page.goto(server.url + '/indberetning');
+    await page.fill('#from', '01.01.2025');
+    await page.fill('#to', '31.12.2025');
+    await screenshot(page, 'submissions-1-start');
+    await Promise.all([page.waitForURL('**/indberetning/kontrol'), page.click('button:has-text("Kontrollér")')]);
+    await screenshot(page, 'submissions-2-report');
+    const reportText = await page.textContent('main');
+    await Promise.all([page.waitForURL(/\/indberetning\/\d+$/), page.click('button:has-text("Opret indberetning")')]);
+    await screenshot(page, 'submissions-3-created');
+    const sha = (await page.textContent('code.sha256'))!.trim();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-zip')]);
+    const zipPath = await download.path();
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV")')]);
+    const csv = fs.readFileSync((await csvDownload.path())!);
+    await page.goto(server.url + '/indberetning');
+    await screenshot(page, 'submissions-4-log');
+
+    expect(reportText).to.include('2');
+    expect(reportText).to.include('Gennemførte træningsgange');
+    expect(download.suggestedFilename()).to.match(/^dhrd-751-20250101-20251231-\d{8}T\d{6}Z\.zip$/);
+    expect(fs.readFileSync(zipPath!).subarray(0, 2).toString()).to.equal('PK');
+    expect(crypto.createHash('sha256').update(csv).digest('hex')).to.equal(sha);
+    expect(await page.locator('table.submissions-log tbody tr').count()).to.equal(1);
+  });
+});
