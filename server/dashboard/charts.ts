@@ -76,7 +76,9 @@ const CURVE_POINTS = 60;
 
 /** The limits around p0 on a grid of denominators from 1 to a little past the largest, for smooth curves. */
 export function funnelCurves(p0: number, maxN: number): { n: number; low95: number; high95: number; low998: number; high998: number }[] {
-  const top = Math.max(10, Math.ceil(maxN * 1.1));
+  const wanted = Math.max(10, maxN * 1.1);
+  const step = 10 ** Math.floor(Math.log10(wanted)) / 2;
+  const top = Math.ceil(wanted / step) * step; // a round axis end: 50, 150, 2 000 …
   const grid = new Set<number>();
   for (let i = 0; i <= CURVE_POINTS; i++) grid.add(Math.max(1, Math.round(Math.exp((Math.log(top) * i) / CURVE_POINTS))));
   return [...grid].sort((a, b) => a - b).map((n) => {

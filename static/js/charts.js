@@ -87,7 +87,7 @@
         type: 'bar', hkRole: 'ci', label: spec.texts.ci, order: 2,
         data: spec.points.map(function (p) { return p.low === null ? null : [p.low, p.high]; }),
         backgroundColor: spec.points.map(function (p) { return p.selected ? COLOURS.ciSelected : COLOURS.ci; }),
-        barPercentage: horizontal ? 0.7 : 0.45, categoryPercentage: 0.9,
+        barPercentage: horizontal ? 0.7 : 0.45, categoryPercentage: 0.9, pointStyle: 'rect',
       },
       {
         type: 'line', hkRole: 'value', label: spec.texts.value, order: 1, showLine: !horizontal,
@@ -122,7 +122,7 @@
     datasets.push({
       type: 'line', hkRole: 'standard', label: spec.texts.standard, order: 0, stepped: 'middle',
       data: spec.points.map(function (p) { return p.standard; }),
-      borderColor: COLOURS.standard, borderDash: [6, 4], borderWidth: 2, pointRadius: 0,
+      borderColor: COLOURS.standard, borderDash: [6, 4], borderWidth: 2, pointRadius: 0, pointStyle: 'line',
     });
     return {
       data: { labels: spec.points.map(function (p) { return p.label; }), datasets: datasets },
@@ -133,7 +133,7 @@
   function curve(spec, key, label, colour, dash, hideInLegend) {
     return {
       type: 'line', label: label, hkHideInLegend: hideInLegend, data: spec.curves.map(function (c) { return { x: c.n, y: c[key] }; }),
-      borderColor: colour, borderDash: dash, borderWidth: 1.5, pointRadius: 0, tension: 0.2, order: 3,
+      borderColor: colour, borderDash: dash, borderWidth: 1.5, pointRadius: 0, pointStyle: 'line', tension: 0.2, order: 3,
     };
   }
 
@@ -146,7 +146,7 @@
       curve(spec, 'low95', spec.texts.limit95, COLOURS.limit95, [], true),
     ];
     if (spec.p0 !== null) {
-      datasets.push({ type: 'line', label: spec.texts.p0 + ' ' + percent(spec.p0, 1, spec.lang), data: [{ x: 0, y: spec.p0 }, { x: maxN, y: spec.p0 }], borderColor: COLOURS.p0, borderWidth: 1.5, pointRadius: 0, order: 3 });
+      datasets.push({ type: 'line', label: spec.texts.p0 + ' ' + percent(spec.p0, 1, spec.lang), data: [{ x: 0, y: spec.p0 }, { x: maxN, y: spec.p0 }], borderColor: COLOURS.p0, borderWidth: 1.5, pointRadius: 0, pointStyle: 'line', order: 3 });
     }
     var pointsIndex = datasets.length;
     datasets.push({
