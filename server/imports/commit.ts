@@ -56,19 +56,19 @@ export async function commitPlan(
 ): Promise<void> {
   const patients = await patientsFor(trx, ctx.cprKey, municipality, rows);
   const now = nowIso();
-  const audits: AuditEntry[] = [];
   const creates = rows.filter((r) => r.action === 'create');
+  // Audited chunk by chunk: 100 000 audit rows held at once would dominate the import's memory.
   for (const part of chunks(creates)) {
     const inserted = await trx('courses').insert(part.map((r) => ({
       ...courseColumns(r.course), patient_id: patients.get(String(r.course.cpr)), version: 1,
       created_at: now, created_by: ctx.userId, updated_at: now, updated_by: ctx.userId,
     }))).returning('id');
     part.forEach((r, i) => { r.id = idOf(inserted[i]); });
+    await recordAudit(trx, ctx.actor, ...part.map((r) => courseAudit('course_create',
+      { id: r.id!, patient_id: patients.get(String(r.course.cpr))!, municipality_code: municipality },
+      { values: auditValues(r.course), import_line: r.line })));
   }
-  for (const r of creates) {
-    audits.push(courseAudit('course_create', { id: r.id!, patient_id: patients.get(String(r.course.cpr))!, municipality_code: municipality },
-      { values: auditValues(r.course), import_line: r.line }));
-  }
+  const audits: AuditEntry[] = [];
   for (const r of rows.filter((x) => x.action === 'update')) {
     const current = r.current!;
     const changed = VARIABLE_NAMES.filter((n) => (current[n] ?? null) !== (r.course[n] ?? null));

@@ -13,7 +13,7 @@ import type { CsvRecord } from './parse';
 export interface ImportIssue { line: number; column: string | null; code: string; message: string }
 
 /** A row as read from the file: its present columns (null = empty cell) and the faults of its cells. */
-export interface ParsedRow { line: number; values: CourseValues; issues: Issue[] }
+export interface ParsedRow { line: number; values: CourseValues; issues: Issue[]; present: VariableName[] }
 
 export interface PlannedRow {
   line: number;
@@ -50,7 +50,7 @@ export function checkHeader(names: string[], lang: Lang): ImportIssue[] {
 }
 
 /** One record's cells as typed values; municipality_code must be the importer's (an empty cell counts as absent). */
-export function parseRow(rec: CsvRecord, header: string[], municipality: string): ParsedRow {
+export function parseRow(rec: CsvRecord, header: string[], present: VariableName[], municipality: string): ParsedRow {
   const raw: Record<string, string> = {};
   header.forEach((name, i) => { raw[name] = rec.cells[i]; });
   const { values, issues } = parseCourseInput(raw, 'csv');
@@ -58,7 +58,7 @@ export function parseRow(rec: CsvRecord, header: string[], municipality: string)
   if (values.municipality_code !== undefined && values.municipality_code !== municipality) {
     issues.push({ variable: 'municipality_code', code: 'municipality_mismatch', params: { code: municipality } });
   }
-  return { line: rec.line, values, issues };
+  return { line: rec.line, values, issues, present };
 }
 
 function chunks<T>(list: T[], size = 500): T[][] {
@@ -135,7 +135,8 @@ export async function planRows(db: Knex, cprKey: Buffer, municipality: string, r
     if (current && typeof row.values.cpr === 'string' && row.values.cpr !== current.cpr) {
       rowErrors.push(fault(row.line, 'cpr', 'cpr_mismatch', lang, { id: current.id }));
     }
-    const course: CourseValues = current ? merged(current, row.values) : { ...row.values, municipality_code: municipality };
+    // A created course is the row's own values object (not a copy): 100 000 rows are held until the commit.
+    const course: CourseValues = current ? merged(current, row.values) : Object.assign(row.values, { municipality_code: municipality });
     if (!current) for (const k of Object.keys(course) as VariableName[]) if (course[k] === null) delete course[k];
     const result = validateCourse(course, { today: day, existing: current !== undefined });
     const unreadable = new Set(row.issues.map((i) => i.variable));
@@ -144,7 +145,7 @@ export async function planRows(db: Knex, cprKey: Buffer, municipality: string, r
     errors.push(...rowErrors);
     planned.push({
       line: row.line, action: current ? 'update' : 'create', external_id: externalId, id: current?.id ?? null, course,
-      present: Object.keys(row.values) as VariableName[], current, valid: rowErrors.length === 0,
+      present: row.present, current, valid: rowErrors.length === 0,
     });
   }
   errors.push(...await overlapErrors(db, cprKey, municipality, planned.filter((p) => p.valid), lang));

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../audit/record';
 import type { CurrentUser } from '../auth/access';
 import { isPostgres } from '../db/connect';
 import { Forbidden } from '../http/errors';
+import type { VariableName } from '../courses/variables';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
 import { FileFault, readCsv } from './parse';
@@ -46,7 +47,7 @@ async function readRows(source: AsyncIterable<Buffer | string>, municipality: st
         count++;
         continue;
       }
-      rows.push(parseRow(rec, header, municipality));
+      rows.push(parseRow(rec, header, header as VariableName[], municipality));
       count++;
     }
     if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
