@@ -467,6 +467,9 @@ export const da = {
       overlap_single: 'Forløbet overlapper patientens forløb {id}, der ikke blev påbegyndt (henvist {from}).',
       duplicate_external_id: 'Id i kildesystem "{external_id}" bruges allerede af forløb {id} i kommunen.',
     },
+    api: {
+      search_needs_one: 'Søg med enten cpr (10 cifre) eller q (navn, forløbs-id eller id i kildesystem).',
+    },
   },
   indicators: {
     pages: {

@@ -469,6 +469,9 @@ export const en: typeof da = {
       overlap_single: "The course overlaps the patient's course {id}, which was not started (referred {from}).",
       duplicate_external_id: 'Source system id "{external_id}" is already used by course {id} in the municipality.',
     },
+    api: {
+      search_needs_one: 'Search with either cpr (10 digits) or q (name, course id or source system id).',
+    },
   },
   indicators: {
     pages: {
