@@ -17,13 +17,13 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** knex for sqlite:<path> or postgres://…; SQLite with WAL, foreign keys and a busy timeout. */
-export function createDb(databaseUrl: string, opts: { searchPath?: string; poolMax?: number } = {}): Db {
+export function createDb(databaseUrl: string, opts: { searchPath?: string; poolMax?: number; idleTimeoutMillis?: number } = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
     return knex({
       client: 'pg',
       connection: databaseUrl,
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
-      pool: { min: 0, max: opts.poolMax ?? 10 },
+      pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000, reapIntervalMillis: 250 },
     });
   }
   const file = databaseUrl.replace(/^sqlite:/, '');

@@ -45,7 +45,8 @@ export async function freshDatabaseUrl(): Promise<{ url: string; searchPath?: st
 
 export async function freshDb(): Promise<Db> {
   const { url, searchPath } = await freshDatabaseUrl();
-  const db = createDb(url, { searchPath, poolMax: 4 });
+  // Idle PostgreSQL connections close quickly: a run opens hundreds of test databases.
+  const db = createDb(url, { searchPath, poolMax: 4, idleTimeoutMillis: 300 });
   if (testEngine === 'pg') await migrate(db);
   opened.push(db);
   return db;
