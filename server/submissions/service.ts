@@ -84,7 +84,7 @@ export async function validateSubmission(db: Knex, cprKey: Buffer, actor: Actor,
   const contents = await collect(db, cprKey, input, lang);
   const withdrawn = await annulledRowsOf(db, replaces);
   await recordAudit(db, actor, {
-    action: 'submission.validate', entity: 'submission',
+    action: 'submission_validate', entity: 'submission',
     detail: { scope: input.scope.code, period: { from: input.from, to: input.to }, record_count: contents.lines.length, excluded: contents.excluded.length },
   });
   return { dry_run: true, record_count: contents.lines.length, excluded: contents.excluded, withdrawn, warnings: contents.warnings, replaces };
@@ -119,7 +119,7 @@ export async function createSubmission(db: Knex, cprKey: Buffer, actor: Actor & 
     });
     await insertSubmissionCourses(trx, id, contents.rows.map(({ course_id, patient_id }) => ({ course_id, patient_id })));
     await markReplaced(trx, replaces, id);
-    await auditContained(trx, actor, 'submission.create', id, contents.rows, {
+    await auditContained(trx, actor, 'submission_create', id, contents.rows, {
       scope: input.scope.code, period: manifest.period, record_count: manifest.record_count,
       excluded: contents.excluded.length, replaces, withdrawn: withdrawn.length, sha256,
     });
@@ -149,7 +149,7 @@ export async function downloadPart(db: Knex, cprKey: Buffer, actor: Actor, scope
   const s = await findSubmission(db, scope, id);
   if (!s) throw new NotFound({ entity: 'submission', entityId: id });
   const bytes = decryptBytes(cprKey, await storedPart(db, id, part));
-  await auditContained(db, actor, 'submission.download', id, await patientsOf(db, id), { part });
+  await auditContained(db, actor, 'submission_download', id, await patientsOf(db, id), { part });
   const name = part === 'csv' ? s.csv_name : part === 'manifest' ? s.manifest_name : s.zip_name;
   return { name, contentType: CONTENT_TYPES[part], bytes };
 }

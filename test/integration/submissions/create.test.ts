@@ -123,12 +123,12 @@ describe('national submission: contents and files', () => {
     const m = await createSubmission(db, KEY, actor, { ...YEAR, scope: aarhus });
     await downloadPart(db, KEY, actor, aarhus, m.id, 'zip');
 
-    const created = await db('audit_log').where({ action: 'submission.create' }).whereNotNull('patient_id');
-    const downloaded = await db('audit_log').where({ action: 'submission.download' }).whereNotNull('patient_id');
+    const created = await db('audit_log').where({ action: 'submission_create' }).whereNotNull('patient_id');
+    const downloaded = await db('audit_log').where({ action: 'submission_download' }).whereNotNull('patient_id');
     expect(created).to.have.length(2);
     expect(downloaded).to.have.length(2);
     expect(created.every((r) => r.entity_id === String(m.id) && r.municipality_code === '751')).to.equal(true);
-    const summary = await db('audit_log').where({ action: 'submission.create' }).whereNull('patient_id').first();
+    const summary = await db('audit_log').where({ action: 'submission_create' }).whereNull('patient_id').first();
     expect(JSON.parse(summary.detail)).to.include({ record_count: 3, scope: '751' });
     expect(summary.detail).to.not.include(cprNo(14));
   });
