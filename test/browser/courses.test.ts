@@ -1,16 +1,6 @@
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { testApp } from '../helpers/app';
-
-// A minimal local helper: no shared browser helper (test/helpers/browser.ts) existed when this was written.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, logIn, RunningServer, screenshot, startServer } from '../helpers/browser';
 
 /** A CPR number nobody else uses in this run: born 1950–1989 on a random day, century digit 0–3. */
 function freshCpr(): string {
@@ -22,38 +12,32 @@ function freshCpr(): string {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `courses-${name}.png`), fullPage: true });
+  await screenshot(page, `courses-${name}`);
 }
 
 async function pick(page: Page, id: string): Promise<void> {
   await page.click(`label[for="${id}"]`);
 }
 
-(fs.existsSync(CHROMIUM) ? describe : describe.skip)('browser: a therapist registers a whole course', function () {
+describe('browser: a therapist registers a whole course', function () {
   this.timeout(120_000);
   let browser: Browser;
-  let server: Server;
+  let server: RunningServer;
   let base: string;
-  before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const t = await testApp();
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  before(async function () {
+    browser = await launchBrowser(this);
+    server = await startServer();
+    base = server.url;
   });
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
 
   it('creates a course with a fresh CPR, fills all four sections (one first wrong) and finds it complete in the list', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const cpr = freshCpr();
-    await page.goto(base + '/log-ind');
-    await page.fill('#email', 'terapeut.aarhus@demo.dk');
-    await page.fill('#password', 'hjerte-demo-1234');
-    await Promise.all([page.waitForURL(base + '/'), page.click('button[type=submit].button-primary')]);
+    await logIn(page, base, 'terapeut.aarhus@demo.dk', 'hjerte-demo-1234');
 
     await page.goto(base + '/forloeb/nyt');
     await page.fill('#cpr', cpr);
@@ -128,4 +112,3 @@ async function pick(page: Page, id: string): Promise<void> {
   });
 });
 
-if (!fs.existsSync(CHROMIUM)) console.log(`SKIP: browser course test (${CHROMIUM} not found)`);

@@ -1,44 +1,31 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { demoMunicipalities, insertDemoCourses } from '../../server/demo/startup';
 import { today } from '../../server/time';
-import { TEST_PASSWORD, testApp } from '../helpers/app';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { TEST_PASSWORD } from '../helpers/app';
+import { launchBrowser, RunningServer, SCREENSHOT_DIR, startServer } from '../helpers/browser';
 
 describe('browser: indicator dashboard and funnel plot', function () {
   this.timeout(120_000);
   let browser: Browser;
-  let server: Server;
+  let server: RunningServer;
   let base: string;
   let page: Page;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`SKIP: browser tests (no Chromium at ${CHROMIUM}; apt-get install -y chromium)`);
-      this.skip();
-    }
-    const t = await testApp();
-    const midt = await demoMunicipalities(t.db, 'midt');
-    await insertDemoCourses(t.db, t.ctx.config.cprKey, { count: 2500, municipalityCodes: midt, years: 3, seed: 1082, today: today() });
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchBrowser(this);
+    server = await startServer();
+    const midt = await demoMunicipalities(server.db, 'midt');
+    await insertDemoCourses(server.db, server.ctx.config.cprKey, { count: 2500, municipalityCodes: midt, years: 3, seed: 1082, today: today() });
+    base = server.url;
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   after(async () => {
     await browser?.close();
-    server?.close();
+    await server?.close();
   });
 
   it('a regional quality manager logs in, switches period, opens a funnel plot and downloads its CSV', async () => {
@@ -51,7 +38,7 @@ describe('browser: indicator dashboard and funnel plot', function () {
     await page.fill('#password', TEST_PASSWORD);
     await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]:has-text("Log ind")')]);
     await page.goto(`${base}/indikatorer`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-dashboard.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-dashboard.png'), fullPage: true });
     const lastYear = String(Number(today().slice(0, 4)) - 1);
     expect(await page.locator('#period').inputValue()).to.equal(lastYear);
     expect(await page.locator('.hk-card').count()).to.equal(11);
@@ -64,10 +51,10 @@ describe('browser: indicator dashboard and funnel plot', function () {
     await Promise.all([page.waitForURL(/\/indikatorer\/HK03/), page.click('.hk-card a:has-text("Vedholdenhed")')]);
     await page.waitForSelector('#chart-funnel[data-drawn="true"]');
     await page.locator('#tragt').scrollIntoViewIfNeeded();
-    await page.locator('#tragt').screenshot({ path: path.join(SCREENSHOTS, 'indicators-funnel.png') });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-detail.png'), fullPage: true });
-    await page.locator('#udvikling').screenshot({ path: path.join(SCREENSHOTS, 'indicators-trend.png') });
-    await page.locator('#sammenligning').screenshot({ path: path.join(SCREENSHOTS, 'indicators-comparison.png') });
+    await page.locator('#tragt').screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-funnel.png') });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-detail.png'), fullPage: true });
+    await page.locator('#udvikling').screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-trend.png') });
+    await page.locator('#sammenligning').screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-comparison.png') });
     expect(await page.locator('#tragt tbody tr').count()).to.equal(19);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tragt .hk-downloads a:has-text("CSV")')]);

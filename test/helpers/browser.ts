@@ -42,7 +42,11 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Runn
   return {
     ...t,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    // The browser keeps connections alive: end them, or close() waits for their idle timeout.
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    }),
   };
 }
 
