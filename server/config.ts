@@ -76,8 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let cprKey = e.CPR_KEY;
   if (!sessionSecret || !cprKey) {
     if (production || isPostgres) {
-      const name = !sessionSecret ? 'SESSION_SECRET' : 'CPR_KEY';
-      throw new ConfigError(`${name} is missing: it must be set in production and on PostgreSQL`);
+      const missing = [!sessionSecret && 'SESSION_SECRET', !cprKey && 'CPR_KEY'].filter(Boolean).join(' and ');
+      throw new ConfigError(`${missing} missing: secrets must be set in production and on PostgreSQL`);
     }
     const local = localSecrets(e.DATABASE_URL);
     sessionSecret ??= local.SESSION_SECRET;
