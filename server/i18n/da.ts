@@ -648,6 +648,7 @@ export const da = {
     dry_run_button: 'Kontrollér (prøvekørsel)',
     commit_button: 'Importér',
     no_file: 'Vælg en CSV-fil.',
+    upload_broken: 'Filen blev ikke modtaget helt. Prøv at uploade den igen.',
     too_large: 'Filen er større end {mb} MB.',
     flag_invalid: '{name} skal være 1 eller 0.',
     cli_not_allowed: 'Brugeren {email} har ikke adgang til denne handling.',

@@ -650,6 +650,7 @@ export const en: typeof da = {
     dry_run_button: 'Check (dry run)',
     commit_button: 'Import',
     no_file: 'Choose a CSV file.',
+    upload_broken: 'The file was not received completely. Try uploading it again.',
     too_large: 'The file is larger than {mb} MB.',
     flag_invalid: '{name} must be 1 or 0.',
     cli_not_allowed: 'The user {email} may not do this.',

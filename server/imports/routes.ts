@@ -20,8 +20,11 @@ function uploadedFile(req: Request, maxBytes: number): Promise<Readable> {
     } catch {
       return reject(new Invalid({ file: t(req.lang, 'imports.no_file') }));
     }
-    bb.on('file', (_name, stream) => resolve(stream));
-    bb.on('error', reject);
+    const broken = () => new Invalid({ file: t(req.lang, 'imports.upload_broken') });
+    let file: Readable | undefined;
+    bb.on('file', (_name, stream) => { file = stream; resolve(stream); });
+    // A truncated or malformed multipart body is the client's fault: a 400, also when the file is half read.
+    bb.on('error', () => { if (file) file.destroy(broken()); else reject(broken()); });
     bb.on('close', () => reject(new Invalid({ file: t(req.lang, 'imports.no_file') })));
     req.pipe(bb);
   });
