@@ -75,7 +75,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(authenticate(ctx));
   app.use(csrfProtection());
   app.use(enforcePasswordChange());
-  app.use(viewLocals());
+  app.use(viewLocals(ctx));
 
   app.use(authRoutes(ctx));
   for (const router of featureRoutes(ctx)) app.use(router);

@@ -20,7 +20,8 @@ export function actionLabel(lang: Lang, action: string): string {
 }
 
 function viewRow(lang: Lang, r: AuditRow) {
-  const record = [r.entity, r.entity_id].filter(Boolean).join(' ');
+  const entity = r.entity && hasKey('audit.entities.' + r.entity) ? t(lang, 'audit.entities.' + r.entity) : r.entity;
+  const record = [entity, r.entity_id].filter(Boolean).join(' ');
   const detail = r.detail && r.detail.length > 240 ? r.detail.slice(0, 240) + '…' : r.detail;
   return { ...r, when: formatDateTimeDanish(r.at), actionLabel: actionLabel(lang, r.action), record, detail };
 }

@@ -21,6 +21,23 @@ export function geography(db: Knex): Promise<Geo[]> {
   return cached;
 }
 
+const namesCache = new WeakMap<object, Promise<Map<string, string>>>();
+
+/** Municipality and region names by code ('751' → 'Aarhus', '1082' → 'Region Midtjylland'), read once per database handle. */
+export function scopeNames(db: Knex): Promise<Map<string, string>> {
+  let cached = namesCache.get(db.client);
+  if (!cached) {
+    cached = db('municipalities').select('code', 'name', 'region_code', 'region_name').then((rows) => {
+      const names = new Map<string, string>();
+      for (const r of rows) names.set(r.code, r.name).set(r.region_code, r.region_name);
+      return names;
+    });
+    cached.catch(() => namesCache.delete(db.client));
+    namesCache.set(db.client, cached);
+  }
+  return cached;
+}
+
 /** Resolve a scope code ('751', '1082', 'DK'); null when no such municipality or region exists. */
 export async function resolveScope(db: Knex, code: string): Promise<Scope | null> {
   const geo = await geography(db);

@@ -1,26 +1,32 @@
 import type { RequestHandler, Response } from 'express';
 import { Action, can, CurrentUser } from '../auth/access';
+import { scopeNames } from '../auth/scope';
+import type { AppContext } from './context';
 import { Lang, t } from '../i18n';
 
 const FLASH_COOKIE = 'hk_flash';
 
 interface NavItem { href: string; key: string; current: boolean }
 
-const NAV: { href: string; key: string; action: Action }[] = [
+/** `section`: the paths under which the item is the current one (Administration has several pages). */
+const NAV: { href: string; key: string; action: Action; section?: string }[] = [
   { href: '/forloeb', key: 'nav.courses', action: 'courses.read' },
   { href: '/arbejdsliste', key: 'nav.worklist', action: 'courses.read' },
   { href: '/indikatorer', key: 'nav.indicators', action: 'indicators.read' },
   { href: '/import', key: 'nav.imports', action: 'courses.import' },
   { href: '/eksport', key: 'nav.export', action: 'courses.export' },
   { href: '/indberetning', key: 'nav.submissions', action: 'submissions' },
-  { href: '/admin/brugere', key: 'nav.admin', action: 'admin' },
+  { href: '/admin/brugere', key: 'nav.admin', action: 'admin', section: '/admin' },
 ];
 
 /** The navigation a user sees: only what their roles and scope allow. */
 export function navigationFor(user: CurrentUser | undefined, path: string): NavItem[] {
   if (!user) return [];
   return NAV.filter((n) => can(user, n.action))
-    .map((n) => ({ href: n.href, key: n.key, current: path === n.href || path.startsWith(n.href + '/') }));
+    .map((n) => {
+      const section = n.section ?? n.href;
+      return { href: n.href, key: n.key, current: path === section || path.startsWith(section + '/') };
+    });
 }
 
 /** Show a one-line message (an i18n key) on the next page. */
@@ -28,9 +34,16 @@ export function setFlash(res: Response, key: string): void {
   res.cookie(FLASH_COOKIE, key, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60_000 });
 }
 
+/** "Aarhus (751)", "Region Midtjylland (1082)", "Hele landet": a scope as a municipal user knows it. */
+export async function scopeLabel(ctx: AppContext, lang: Lang, code: string): Promise<string> {
+  if (code === 'DK') return t(lang, 'common.scope_country');
+  const name = (await scopeNames(ctx.db)).get(code);
+  return name ? t(lang, 'common.scope_named', { name, code }) : code;
+}
+
 /** Locals every page's layout uses: language, user, navigation, CSRF token, flash message. */
-export function viewLocals(): RequestHandler {
-  return (req, res, next) => {
+export function viewLocals(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
     const flash: string | undefined = req.cookies?.[FLASH_COOKIE];
     if (flash) res.clearCookie(FLASH_COOKIE, { path: '/' });
     const lang: Lang = req.lang;
@@ -38,10 +51,11 @@ export function viewLocals(): RequestHandler {
       lang,
       user: req.user,
       userRoles: req.user?.roles.map((r) => t(lang, 'roles.' + r)).join(', '),
+      userScope: req.user ? await scopeLabel(ctx, lang, req.user.scope.code) : undefined,
       nav: navigationFor(req.user, req.path),
       csrfToken: req.csrfToken,
       flash: flash && /^[\w.]+$/.test(flash) ? t(lang, flash) : undefined,
-      currentPath: req.originalUrl,
+      currentPath: encodeURIComponent(req.originalUrl),
       otherLang: lang === 'da' ? 'en' : 'da',
     });
     next();

@@ -18,6 +18,9 @@ export const da = {
     download_xlsx: 'Hent XLSX',
     error_summary_title: 'Der er fejl i formularen',
     skip_to_content: 'Gå til sidens indhold',
+    error_prefix: 'Fejl:',
+    scope_named: '{name} ({code})',
+    scope_country: 'Hele landet',
     language_toggle: 'English',
     language_toggle_lang: 'en',
     logged_in_as: 'Logget ind som {name}',
@@ -28,6 +31,7 @@ export const da = {
   },
   nav: {
     start: 'Forside',
+    main_menu: 'Hovedmenu',
     courses: 'Forløb',
     worklist: 'Arbejdsliste',
     new_course: 'Nyt forløb',
@@ -206,6 +210,19 @@ export const da = {
     },
   },
   audit: {
+    from_ip: 'fra {ip}',
+    entities: {
+      user: 'Bruger',
+      api_token: 'API-nøgle',
+      patient: 'Patient',
+      course: 'Forløb',
+      submission: 'Indberetning',
+      database: 'Database',
+      export: 'Eksport',
+      import: 'Import',
+      indicator_drilldown: 'Indikatorliste',
+      indicator_standard: 'Standard',
+    },
     actions: {
       login: 'Log ind',
       login_failed: 'Mislykket log ind',

@@ -20,6 +20,9 @@ export const en: typeof da = {
     download_xlsx: 'Download XLSX',
     error_summary_title: 'There are errors in the form',
     skip_to_content: 'Skip to content',
+    error_prefix: 'Error:',
+    scope_named: '{name} ({code})',
+    scope_country: 'All of Denmark',
     language_toggle: 'Dansk',
     language_toggle_lang: 'da',
     logged_in_as: 'Logged in as {name}',
@@ -30,6 +33,7 @@ export const en: typeof da = {
   },
   nav: {
     start: 'Home',
+    main_menu: 'Main menu',
     courses: 'Courses',
     worklist: 'Worklist',
     new_course: 'New course',
@@ -208,6 +212,19 @@ export const en: typeof da = {
     },
   },
   audit: {
+    from_ip: 'from {ip}',
+    entities: {
+      user: 'User',
+      api_token: 'API token',
+      patient: 'Patient',
+      course: 'Course',
+      submission: 'Submission',
+      database: 'Database',
+      export: 'Export',
+      import: 'Import',
+      indicator_drilldown: 'Indicator list',
+      indicator_standard: 'Standard',
+    },
     actions: {
       login: 'Log in',
       login_failed: 'Failed login',
