@@ -150,6 +150,21 @@ describe('command line', () => {
     expect(run.err.join('\n')).to.contain('Mangler underkommando: create, revoke.');
   });
 
+  for (const [argv, message] of [
+    [['migrate', '--bogus'], "Unknown option '--bogus'"],
+    [['token', 'create'], 'Mangler --email.'],
+    [['token', 'create', '--email'], "Option '--email <value>' argument missing"],
+    [['token', 'revoke', '--email', 'a@b.dk', 'extra'], "Unexpected argument 'extra'"],
+    [['user', 'delete', '--email', 'a@b.dk'], 'Ukendt kommando: user delete'],
+  ] as const) {
+    it(`${argv.join(' ')} exits 2 with "${message}" and the command's usage`, async () => {
+      const run = await cli(...argv);
+
+      expect(run.code).to.equal(2);
+      expect(run.err.join('\n')).to.contain(message).and.to.contain('Brug: npm run cli -- ' + argv[0]);
+    });
+  }
+
   if (testEngine === 'sqlite') {
     it('backup writes a consistent copy of the SQLite database that opens with the same users', async () => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hk-backup-')), 'kopi.sqlite');
