@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../auth/scope';
 import type { CourseState } from './completeness';
+import { VARIABLE } from './variables';
 
 /** Course storage: every read goes through whereInScope; rows carry the patient's encrypted CPR and name. */
 
@@ -34,6 +35,8 @@ export async function findCourse(db: Db, scope: Scope, id: number): Promise<Cour
   return coursesInScope(db, scope).where('courses.id', id).first(COURSE_COLUMNS);
 }
 
+const SEARCH_MAX_LENGTH = VARIABLE.patient_name.maxLength!;
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (m) => '\\' + m);
 }
@@ -47,7 +50,9 @@ function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
   }
   if (f.cprHash) query.where('patients.cpr_hash', f.cprHash);
   const q = f.q?.trim();
-  if (q) {
+  // A text longer than any name or external_id matches nothing; SQLite refuses LIKE patterns over 50 000 bytes.
+  if (q && q.length > SEARCH_MAX_LENGTH) query.whereRaw('1 = 0');
+  else if (q) {
     query.where((w) => {
       w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', `%${escapeLike(q)}%`])
         .orWhere('courses.external_id', q);
