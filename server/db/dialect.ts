@@ -14,3 +14,8 @@ export function daysBetween(db: Knex, a: string, b: string): Knex.Raw {
 export function isTrue(db: Knex, column: string): Knex.Raw {
   return isPostgres(db) ? db.raw('?? = true', [column]) : db.raw('?? = 1', [column]);
 }
+
+/** A boolean expression as 1, 0 or NULL: SQLite's comparisons already are integers, PostgreSQL's need a cast. */
+export function booleanAsInteger(db: Knex, expression: Knex.Raw): Knex.Raw {
+  return isPostgres(db) ? db.raw('CAST(? AS INTEGER)', [expression]) : expression;
+}

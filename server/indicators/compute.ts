@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { dbNumber } from '../db/codecs';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
-import { countStates, COURSE_STATE, courseStateSql, notAnnulled } from './sql';
+import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
+import { listUnits } from './units';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
 /** counts[indicatorId][periodCode][municipalityCode]; absent means no courses (all zero) */
@@ -10,11 +11,7 @@ export type CountsTable = Map<IndicatorId, Map<string, Map<string, Counts>>>;
 
 export const ZERO_COUNTS: Readonly<Counts> = Object.freeze({ numerator: 0, denominator: 0, missing: 0 });
 
-/**
- * Numerator, denominator and missing per indicator × period × municipality, aggregated by the database:
- * one grouped query per period-date column, with a CASE sum per indicator and count, and the periods as a
- * bucket column so a trend of eight quarters costs no more queries than one year.
- */
+/** Numerator, denominator and missing per indicator × period × municipality, aggregated by the database. */
 export async function countByMunicipality(
   db: Knex,
   opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
@@ -24,49 +21,41 @@ export async function countByMunicipality(
   const byColumn = new Map<PeriodColumn, IndicatorDefinition[]>();
   for (const d of definitions) byColumn.set(d.periodColumn, [...(byColumn.get(d.periodColumn) ?? []), d]);
 
+  // Every course lies in one of the municipalities (foreign key); naming them all lets both engines walk the
+  // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
+  const municipalityCodes = opts.municipalityCodes ?? (await listUnits(db, 'municipality')).map((u) => u.code);
   for (const [column, group] of byColumn) {
-    const rows = await groupedCounts(db, column, group, opts.periods, opts.municipalityCodes);
+    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
+      if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
       const period = opts.periods[dbNumber(row.period_index)];
-      for (const d of group) {
-        table.get(d.id)!.get(period.code)!.set(String(row.municipality_code), {
-          numerator: dbNumber(row[`${d.id}_numerator`]),
-          denominator: dbNumber(row[`${d.id}_denominator`]),
-          missing: dbNumber(row[`${d.id}_missing`]),
-        });
-      }
+      for (const d of group) table.get(d.id)!.get(period.code)!.set(String(row.municipality_code), unpackCounts(row[d.id]));
     }
   }
   return table;
 }
 
 /**
- * Two steps: every course of the periods gets its period index and its state per indicator, each condition
- * evaluated once (materialised, so the engine does not inline the states back into every sum); then the
- * states are counted per municipality and period.
+ * One grouped query for the indicators sharing a period date: per municipality (and period, for several) one
+ * packed SUM per indicator, each condition evaluated once per row; the periods are a bucket column, so a trend
+ * of eight quarters costs no more queries than one year.
  */
 function groupedCounts(
-  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes?: readonly string[],
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[],
 ): Promise<Record<string, unknown>[]> {
-  const periodIndex = db.raw(
+  const periodIndex = periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
     periods.flatMap((p, i) => [column, p.first, p.last, i]),
   );
-  const states = db('courses')
-    .select('municipality_code', periodIndex, ...group.map((d) => db.raw('? AS ??', [courseStateSql(db, d), d.id])))
-    .where(notAnnulled(db))
-    .whereBetween(column, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!]);
-  if (municipalityCodes) states.whereIn('municipality_code', municipalityCodes);
-  const { met, notMet, missing } = COURSE_STATE;
-  return db.withMaterialized('course_states', states)
-    .from('course_states')
-    .select('municipality_code', 'period_index', ...group.flatMap((d) => [
-      countStates(db, d.id, [met], `${d.id}_numerator`),
-      countStates(db, d.id, [met, notMet], `${d.id}_denominator`),
-      countStates(db, d.id, [missing], `${d.id}_missing`),
-    ]))
-    .groupBy('municipality_code', 'period_index');
+  const query = db('courses')
+    .select('municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
+    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])))
+    .whereIn('municipality_code', municipalityCodes)
+    .andWhere(notAnnulled(db))
+    .whereBetween(column, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
+    .groupBy('municipality_code');
+  return periods.length === 1 ? query : query.groupBy('period_index');
 }
 
 /** Sum of counts over municipalities (pooling; never an average of values). */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { daysBetween, isTrue } from '../db/dialect';
+import { booleanAsInteger, daysBetween, isTrue } from '../db/dialect';
 import { Condition } from './conditions';
 import { IndicatorDefinition } from './definitions';
 
@@ -24,6 +24,7 @@ export function conditionSql(db: Knex, condition: Condition): Knex.Raw {
       return db.raw('(NOT ?)', [conditionSql(db, condition.condition)]);
     case 'all':
     case 'any': {
+      if (condition.conditions.length === 0) return db.raw(condition.kind === 'all' ? '(1 = 1)' : '(1 = 0)');
       const joiner = condition.kind === 'all' ? ' AND ' : ' OR ';
       return db.raw(`(${condition.conditions.map(() => '?').join(joiner)})`, condition.conditions.map((c) => conditionSql(db, c)));
     }
@@ -46,9 +47,43 @@ export function courseStateSql(db: Knex, definition: IndicatorDefinition): Knex.
   ]);
 }
 
-/** The number of rows whose state column is one of the states. */
-export function countStates(db: Knex, stateColumn: string, states: readonly number[], alias: string): Knex.Raw {
-  return db.raw(`SUM(CASE WHEN ?? IN (${states.map((s) => Math.trunc(s)).join(', ')}) THEN 1 ELSE 0 END) AS ??`, [stateColumn, alias]);
+/**
+ * The counts of one indicator packed into one integer per course, so one SUM per indicator and group yields all
+ * three and each condition is evaluated once per row without materialising the states (bench/indicators.ts):
+ * not met → 1, met → 1 + F, missing → F², excluded → 0; the sum is denominator + numerator·F + missing·F².
+ * unpackCounts reads it back exactly while a group holds fewer than F courses (compute.ts checks each group).
+ */
+export const PACK_FACTOR = 2 ** 20;
+
+export function packedCountsSql(db: Knex, definition: IndicatorDefinition): Knex.Raw {
+  const f = PACK_FACTOR;
+  const population = conditionSql(db, withoutPeriodDate(definition.population, definition.periodColumn));
+  const numerator = conditionSql(db, withoutPeriodDate(definition.numerator, definition.periodColumn));
+  return db.raw(`(CASE ? WHEN 1 THEN COALESCE(? * ${f} + 1, ${f * f}) WHEN 0 THEN 0 ELSE ${f * f} END)`, [
+    booleanAsInteger(db, population), booleanAsInteger(db, numerator),
+  ]);
+}
+
+/** denominator + numerator·F + missing·F² (exact, as a decimal string or bigint) → the three counts. */
+export function unpackCounts(packed: unknown): { numerator: number; denominator: number; missing: number } {
+  const f = BigInt(PACK_FACTOR);
+  const sum = BigInt(String(packed ?? 0));
+  return { denominator: Number(sum % f), numerator: Number((sum / f) % f), missing: Number(sum / (f * f)) };
+}
+
+/**
+ * A condition with `registered(periodColumn)` taken as true: the counts read only courses whose period date
+ * lies in a period, so the test is decided by the WHERE clause and costs nothing per row.
+ */
+export function withoutPeriodDate(condition: Condition, periodColumn: string): Condition {
+  if (condition.kind === 'registered' && condition.column === periodColumn) return { kind: 'all', conditions: [] };
+  if (condition.kind === 'not') return { kind: 'not', condition: withoutPeriodDate(condition.condition, periodColumn) };
+  if (condition.kind === 'all' || condition.kind === 'any') {
+    const kept = condition.conditions.map((c) => withoutPeriodDate(c, periodColumn))
+      .filter((c) => !(condition.kind === 'all' && c.kind === 'all' && c.conditions.length === 0));
+    return { kind: condition.kind, conditions: kept };
+  }
+  return condition;
 }
 
 /** Courses that count anywhere: not annulled. */
