@@ -24,14 +24,12 @@ export async function drillDownPage(db: Knex, req: Request, user: CurrentUser, i
 
   const municipalityCode = user.scope.code;
   const courses = await drillDown(db, { indicatorId, period: s.period.code, municipalityCode });
-  const patients = await patientsOf(db, courses.map((c) => c.course_id));
   const seen = new Set<number>();
   const entries = courses.flatMap((c) => {
-    const patientId = patients.get(c.course_id)!;
-    if (seen.has(patientId)) return [];
-    seen.add(patientId);
+    if (seen.has(c.patient_id)) return [];
+    seen.add(c.patient_id);
     return [{
-      action: 'course_list_read', entity: 'course', entityId: c.course_id, patientId, municipalityCode,
+      action: 'course_list_read', entity: 'course', entityId: c.course_id, patientId: c.patient_id, municipalityCode,
       detail: { list: 'indicator_drilldown', indicator_id: indicatorId, period: s.period.code, kind: c.kind },
     }];
   });
@@ -54,14 +52,4 @@ export async function drillDownPage(db: Knex, req: Request, user: CurrentUser, i
       missingText: c.missing_variables.map((v) => t(lang, `courses.labels.${v}`)).join(', '),
     })),
   };
-}
-
-/** course id → patient id, for the audit rows. */
-async function patientsOf(db: Knex, courseIds: number[]): Promise<Map<number, number>> {
-  const map = new Map<number, number>();
-  for (let i = 0; i < courseIds.length; i += 500) {
-    const rows = await db('courses').select('id', 'patient_id').whereIn('id', courseIds.slice(i, i + 500));
-    for (const r of rows) map.set(Number(r.id), Number(r.patient_id));
-  }
-  return map;
 }

@@ -6,6 +6,8 @@ import { COURSE_STATE, conditionSql, courseStateSql, notAnnulled } from './sql';
 
 export interface DrillDownRow {
   course_id: number;
+  /** for the caller's audit rows (one per patient shown) */
+  patient_id: number;
   referral_date: string;
   start_date: string | null;
   end_date: string | null;
@@ -28,7 +30,7 @@ export async function drillDown(db: Knex, query: { indicatorId: IndicatorId; per
   const atoms = [...atomsOf(definition.population), ...atomsOf(definition.numerator)];
   const columns = columnsOf(definition.numerator, columnsOf(definition.population));
   const rows: Record<string, unknown>[] = await db('courses')
-    .select('id', 'referral_date', 'start_date', 'end_date', ...columns.filter((col) => !['referral_date', 'start_date', 'end_date'].includes(col)))
+    .select('id', 'patient_id', 'referral_date', 'start_date', 'end_date', ...columns.filter((col) => !['referral_date', 'start_date', 'end_date'].includes(col)))
     .select(db.raw(`CASE ? WHEN ${COURSE_STATE.missing} THEN 'missing' ELSE 'not_met' END AS kind`, [state]))
     .select(atoms.map((atom, i) => db.raw('CASE WHEN ? THEN 1 WHEN NOT ? THEN 0 END AS ??', [conditionSql(db, atom), conditionSql(db, atom), `atom_${i}`])))
     .where('municipality_code', query.municipalityCode)
@@ -47,6 +49,7 @@ export async function drillDown(db: Knex, query: { indicatorId: IndicatorId; per
     }
     return {
       course_id: Number(row.id),
+      patient_id: Number(row.patient_id),
       referral_date: String(row.referral_date),
       start_date: (row.start_date as string | null) ?? null,
       end_date: (row.end_date as string | null) ?? null,

@@ -28,6 +28,8 @@ describe(`indicator drill-down (${testEngine})`, () => {
       [nothing, 'missing', ['outcome', 'training_planned', 'training_attended']],
     ]);
     expect(rows[0]).to.include({ referral_date: '2025-01-02', start_date: '2025-01-10', end_date: END });
+    const stored = await db('courses').whereIn('id', rows.map((r) => r.course_id)).select('id', 'patient_id');
+    expect(rows.map((r) => r.patient_id)).to.deep.equal(rows.map((r) => Number(stored.find((c) => Number(c.id) === r.course_id)!.patient_id)));
     // The same definitions as the counts: not met = denominator − numerator, missing = missing.
     const counts = await countsOf(db, 'HK04', '2025');
     expect(rows.filter((r) => r.kind === 'not_met')).to.have.length(counts.denominator! - counts.numerator!);
