@@ -61,6 +61,8 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
 
     expect(card(herning.text, 'HK03')).to.contain('6 af 6');
     expect(herningDetail.text).not.to.contain('/indikatorer/HK03/forloeb');
+    expect(herningDetail.text).not.to.match(/href="\/forloeb\/\d+"/);
+    expect(herning.text).not.to.match(/href="\/forloeb\/\d+"/);
     expect(aarhusDetail.text).to.contain('/indikatorer/HK03/forloeb');
     const comparison = chartOf(aarhusDetail.text, 'chart-comparison');
     const randersPoint = comparison.points.find((p: { label: string }) => p.label.startsWith('Randers'));
@@ -109,6 +111,8 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect(res.text).to.contain('Kommunerne i Region Midtjylland');
     expect(res.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).to.contain('/indikatorer/HK03/tragt.csv?period=2025&unit_type=municipality&unit_code=751');
     expect(res.text).not.to.contain('<script>');
+    // "Opgjort …" under the current result and under each of the trend, comparison and funnel tables
+    expect(res.text.match(/Opgjort \d\d\.\d\d\.\d{4} \d\d\.\d\d/g)).to.have.length(4);
     expect(unknown.status).to.equal(404);
   });
 

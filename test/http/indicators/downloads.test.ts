@@ -94,6 +94,20 @@ describe(`indicator downloads CSV/XLSX (${testEngine})`, () => {
     expect(chart.points.map((p: { label: string }) => p.label).sort()).to.deep.equal(['Aarhus', 'Herning']);
   });
 
+  it('download rows are ordered by unit_code in municipalities.csv order, clusters alphabetically, and by period', async () => {
+    const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
+    const regionOrder = (await t.db('municipalities').where({ region_code: '1082' }).orderBy('sort_order').pluck('code')) as string[];
+
+    const comparison = parseCsv((await agent.get('/indikatorer/HK03/sammenligning.csv?period=2025&unit_type=municipality&unit_code=751').buffer(true).parse(binary)).body);
+    const clusters = parseCsv((await agent.get('/indikatorer/HK03/sammenligning.csv?period=2025&unit_type=cluster&unit_code=aarhus').buffer(true).parse(binary)).body);
+    const trend = parseCsv((await agent.get('/indikatorer/HK03/udvikling.csv?period=2025&unit_type=region&unit_code=1082').buffer(true).parse(binary)).body);
+
+    expect(comparison.map((r) => r.unit_code)).to.deep.equal(regionOrder);
+    expect(clusters.map((r) => r.unit_code)).to.deep.equal(['aarhus', 'horsens', 'midt', 'randers', 'vest']);
+    expect(trend.map((r) => r.period)).to.deep.equal(['2024Q1', '2024Q2', '2024Q3', '2024Q4', '2025Q1', '2025Q2', '2025Q3', '2025Q4']);
+    expect(trend.find((r) => r.period === '2025Q2')).to.include({ numerator: '17', denominator: '19' });
+  });
+
   it('a region user sees the same municipality in the funnel plot with its numbers', async () => {
     const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
 
