@@ -64,6 +64,9 @@ describe('browser: indicator dashboard and funnel plot', function () {
     expect(csv.charCodeAt(0)).to.equal(0xfeff);
     expect(csv.split('\r\n')[0]).to.match(/^\uFEFFindicator_id;indicator_name;.*;limit998_high;outlier$/);
     expect(csv.split('\r\n').filter(Boolean)).to.have.length(20);
+    await page.goto(`${base}/indikatorer?period=${earlier}&lang=en`);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-dashboard-en.png'), fullPage: true });
+    expect(await page.locator('h1').innerText()).to.equal('Indicators');
     expect(errors).to.deep.equal([]);
   });
 });
