@@ -95,6 +95,8 @@ export function coursesApi(ctx: AppContext): Router {
   const write = requireAccess(ctx, 'courses.write');
 
   router.get('/api/v1/courses', read, async (req, res) => {
+    const inUrl = ['cpr', 'q'].filter((k) => k in req.query);
+    if (inUrl.length) throw new Invalid(Object.fromEntries(inUrl.map((k) => [k, t(req.lang, 'courses.api.search_by_post')])));
     res.json(await listJson(courseScopeOf(ctx, req), listFilter(req.query as Record<string, unknown>, req.lang)));
   });
 

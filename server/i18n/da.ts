@@ -499,6 +499,7 @@ export const da = {
       duplicate_external_id: 'Id i kildesystem "{external_id}" bruges allerede af forløb {id} i kommunen.',
     },
     api: {
+      search_by_post: 'Søg med POST /api/v1/courses/search – et CPR-nummer må aldrig stå i en adresse.',
       search_needs_one: 'Søg med enten cpr (10 cifre) eller q (navn, forløbs-id eller id i kildesystem).',
     },
   },

@@ -501,6 +501,7 @@ export const en: typeof da = {
       duplicate_external_id: 'Source system id "{external_id}" is already used by course {id} in the municipality.',
     },
     api: {
+      search_by_post: 'Search with POST /api/v1/courses/search – a CPR number must never be part of an address.',
       search_needs_one: 'Search with either cpr (10 digits) or q (name, course id or source system id).',
     },
   },
