@@ -3,7 +3,8 @@
  * municipality, all-or-nothing in one transaction), then a national submission of those courses. Reports time and
  * peak memory (RSS sampled every 25 ms). SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://…
  * runs it on PostgreSQL (a fresh schema, dropped afterwards).
- * Run: npx tsx bench/import-submission.ts [rows]
+ * Run: node --expose-gc --import tsx bench/import-submission.ts [rows] (with --expose-gc each step starts after a
+ * full collection, so its peak is its own).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -42,6 +43,7 @@ async function freshDb(dir: string): Promise<{ db: Db; cleanup: () => Promise<vo
 
 /** Time and peak RSS of one step. */
 async function measure<T>(label: string, step: () => Promise<T>): Promise<T> {
+  (globalThis as { gc?: () => void }).gc?.();
   let peak = process.memoryUsage().rss;
   const before = peak;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);

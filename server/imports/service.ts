@@ -3,11 +3,11 @@ import { recordAudit, type Actor } from '../audit/record';
 import type { CurrentUser } from '../auth/access';
 import { isPostgres } from '../db/connect';
 import { Forbidden } from '../http/errors';
-import type { VariableName } from '../courses/variables';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
 import { FileFault, readCsv } from './parse';
-import { checkHeader, fault, parseRow, planRows, type ImportIssue, type ParsedRow, type PlannedRow } from './plan';
+import { planRows, type PlannedRow, type ReadRows } from './plan';
+import { checkHeader, fault, type ImportIssue } from './rows';
 
 /** The import report of formats.md (the page shows the same). */
 export interface ImportReport {
@@ -22,10 +22,12 @@ export interface ImportReport {
 
 export interface ImportContext { db: Knex; cprKey: Buffer; maxBytes: number; lang: Lang }
 
-/** Read the whole upload into typed rows (no database): header checks, cell faults, file faults. TooLarge propagates. */
-async function readRows(source: AsyncIterable<Buffer | string>, municipality: string, ctx: ImportContext):
-  Promise<{ rows: ParsedRow[]; count: number; errors: ImportIssue[] }> {
-  const rows: ParsedRow[] = [];
+/**
+ * Read the whole upload into compact rows (no database): header checks, field counts, file faults. Each row is
+ * kept as its line number and one JSON string of its cells, so 100 000 rows stay small. TooLarge propagates.
+ */
+async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportContext): Promise<{ rows: ReadRows; count: number; errors: ImportIssue[] }> {
+  const rows: ReadRows = { header: [], lines: [], cells: [] };
   const errors: ImportIssue[] = [];
   let header: string[] | undefined;
   let headerOk = false;
@@ -38,17 +40,18 @@ async function readRows(source: AsyncIterable<Buffer | string>, municipality: st
         header = rec.cells.map((c) => c.trim());
         errors.push(...checkHeader(header, ctx.lang));
         headerOk = errors.length === 0;
+        rows.header = header;
         continue;
       }
       // After a bad header the rest is still read, for the file faults it may hold, but not interpreted.
       if (!headerOk) continue;
+      count++;
       if (rec.cells.length !== header.length) {
         errors.push(fault(rec.line, null, 'field_count', ctx.lang, { got: rec.cells.length, expected: header.length }));
-        count++;
         continue;
       }
-      rows.push(parseRow(rec, header, header as VariableName[], municipality));
-      count++;
+      rows.lines.push(rec.line);
+      rows.cells.push(JSON.stringify(rec.cells));
     }
     if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
   } catch (err) {
@@ -78,7 +81,7 @@ export async function runImport(ctx: ImportContext, user: CurrentUser, actor: Ac
   opts: { dryRun: boolean }): Promise<ImportReport> {
   if (user.scope.kind !== 'municipality') throw new Forbidden();
   const municipality = user.scope.code;
-  const read = await readRows(source, municipality, ctx);
+  const read = await readRows(source, ctx);
   const rowCount = read.count;
   const summary = (r: ImportReport) => ({
     action: opts.dryRun ? 'import_dry_run' : 'import', entity: 'import', municipalityCode: municipality,
@@ -94,7 +97,9 @@ export async function runImport(ctx: ImportContext, user: CurrentUser, actor: Ac
     // The overlap and external_id checks must see no concurrent course write until this commits.
     if (isPostgres(ctx.db)) await trx.raw('LOCK TABLE courses IN SHARE ROW EXCLUSIVE MODE');
     const plan = await planRows(trx, ctx.cprKey, municipality, read.rows, ctx.lang);
-    if (plan.errors.length === 0) await commitPlan(trx, { cprKey: ctx.cprKey, userId: user.id, actor, lang: ctx.lang }, municipality, plan.planned);
+    if (plan.errors.length === 0) {
+      await commitPlan(trx, { cprKey: ctx.cprKey, userId: user.id, actor, lang: ctx.lang }, municipality, read.rows.header, plan.planned);
+    }
     const r = report(false, rowCount, plan.planned, plan.errors, plan.warnings);
     await recordAudit(trx, actor, summary(r));
     return r;
