@@ -675,7 +675,7 @@ export const da = {
     cli_failed: 'Intet er importeret: rapporten har {errors} fejl.',
     report_title: 'Resultat af importen',
     report_dry_run_title: 'Resultat af prøvekørslen',
-    outcome_dry_run_ok: 'Prøvekørsel: alle {rows} rækker er gyldige. {created} forløb oprettes og {updated} ændres, når du importerer.',
+    outcome_dry_run_ok: 'Prøvekørsel: alle {rows} rækker er gyldige. {created} forløb oprettes og {updated} ændres, når du vælger filen igen og trykker Importér.',
     outcome_dry_run_errors: 'Prøvekørsel: filen har {errors} fejl. Ret dem, før du importerer.',
     outcome_errors: 'Intet er importeret: filen har {errors} fejl.',
     outcome_committed: 'Importeret: {created} forløb oprettet og {updated} ændret.',

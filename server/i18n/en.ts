@@ -677,7 +677,7 @@ export const en: typeof da = {
     cli_failed: 'Nothing was imported: the report has {errors} errors.',
     report_title: 'Import result',
     report_dry_run_title: 'Dry run result',
-    outcome_dry_run_ok: 'Dry run: all {rows} rows are valid. {created} courses will be created and {updated} changed when you import.',
+    outcome_dry_run_ok: 'Dry run: all {rows} rows are valid. {created} courses will be created and {updated} changed when you choose the file again and press Import.',
     outcome_dry_run_errors: 'Dry run: the file has {errors} errors. Correct them before importing.',
     outcome_errors: 'Nothing was imported: the file has {errors} errors.',
     outcome_committed: 'Imported: {created} courses created and {updated} changed.',

@@ -1,6 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
 import { requireAccess } from '../auth/middleware';
+import { scopeNames } from '../auth/scope';
+import { label } from '../courses/schemas';
+import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';
 import { Conflict, Invalid, NotFound } from '../http/errors';
@@ -10,6 +13,18 @@ import { t } from '../i18n';
 import { sendFile } from './api';
 import { parseSubmissionRequest, readId, readPart, submittableScopes } from './schemas';
 import { createSubmission, downloadPart, submissionLog, validateSubmission, type SubmissionInput } from './service';
+import type { CourseReasons } from './validate';
+
+/** A clerk reads "751 Aarhus", not "751". */
+async function scopeLabeller(ctx: AppContext): Promise<(code: string) => string> {
+  const names = await scopeNames(ctx.db);
+  return (code) => (names.has(code) ? `${code} ${names.get(code)}` : code);
+}
+
+/** Reasons with the variable's label beside its name, for the tables. */
+function labelled(list: CourseReasons[], lang: Lang) {
+  return list.map((c) => ({ ...c, reasons: c.reasons.map((r) => ({ ...r, label: r.variable ? label(r.variable, lang) : '' })) }));
+}
 
 /** Indberetning: choose period and scope → validation report → create → download; the log. */
 export function submissionsRoutes(ctx: AppContext): Router {
@@ -19,10 +34,11 @@ export function submissionsRoutes(ctx: AppContext): Router {
   async function renderStart(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
     const user = userOf(req);
     // The checksum may break in the middle, so the log fits a page without side-scrolling.
+    const scopeLabel = await scopeLabeller(ctx);
     const items = (await submissionLog(ctx.db, ctx.config.cprKey, user.scope))
-      .map((s) => ({ ...s, sha_parts: s.sha256.match(/.{1,16}/g) }));
+      .map((s) => ({ ...s, scope_label: scopeLabel(s.scope), sha_parts: s.sha256.match(/.{1,16}/g) }));
     const values = { scope: user.scope.code, ...typedValues(req.body) };
-    const scopes = (await submittableScopes(ctx.db, user.scope)).map((code) => ({ code, selected: code === values.scope }));
+    const scopes = (await submittableScopes(ctx.db, user.scope)).map((code) => ({ code, label: scopeLabel(code), selected: code === values.scope }));
     res.status(status).render('submissions/index', { title: t(req.lang, 'submissions.title'), items, values, scopes, ...extra });
   }
 
@@ -51,7 +67,8 @@ export function submissionsRoutes(ctx: AppContext): Router {
     try {
       const report = await validateSubmission(ctx.db, ctx.config.cprKey, actorOf(req), input, req.lang);
       res.render('submissions/report', {
-        title: t(req.lang, 'submissions.report_title'), report, input,
+        title: t(req.lang, 'submissions.report_title'), input, scopeLabel: (await scopeLabeller(ctx))(input.scope.code),
+        report: { ...report, excluded: labelled(report.excluded, req.lang), warnings: labelled(report.warnings, req.lang) },
         period: { from: formatDateDanish(input.from), to: formatDateDanish(input.to) },
       });
     } catch (err) {
@@ -74,7 +91,10 @@ export function submissionsRoutes(ctx: AppContext): Router {
     const id = readId(req.params.id);
     const item = (await submissionLog(ctx.db, ctx.config.cprKey, userOf(req).scope)).find((s) => s.id === id);
     if (!item) throw new NotFound({ entity: 'submission', entityId: id });
-    res.render('submissions/show', { title: t(req.lang, 'submissions.show_title', { id }), item });
+    res.render('submissions/show', {
+      title: t(req.lang, 'submissions.show_title', { id }),
+      item: { ...item, scope_label: (await scopeLabeller(ctx))(item.scope), excluded: labelled(item.excluded, req.lang) },
+    });
   });
 
   r.get('/indberetning/:id/fil/:part', gate, async (req, res) => {

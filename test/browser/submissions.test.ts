@@ -49,5 +49,22 @@ describe('browser: national submission', function () {
     expect(fs.readFileSync(zipPath!).subarray(0, 2).toString()).to.equal('PK');
     expect(crypto.createHash('sha256').update(csv).digest('hex')).to.equal(sha);
     expect(await page.locator('table.submissions-log tbody tr').count()).to.equal(1);
+    expect(await page.textContent('table.submissions-log')).to.include('751 Aarhus');
+  });
+
+  it('terapeut.aarhus checks an import file with a bad row and sees the line, the column and the message', async () => {
+    page = await browser.newPage();
+    await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
+    const csv = `cpr;referral_date;diagnosis_group;patient_name\n${cprNo(7)};2025-03-03;ihd;"Jens\nHansen"\n${cprNo(8)};2025-13-03;hjerte;Ole\n`;
+
+    await page.goto(server.url + '/import');
+    await page.setInputFiles('#file', { name: 'forloeb.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Kontrollér")')]);
+    await screenshot(page, 'imports-1-dry-run-errors');
+
+    const rows = await page.locator('table.import-errors tbody tr').allTextContents();
+    expect(rows).to.have.length(2);
+    expect(rows[0]).to.match(/^4.*Henvisningsdato/);
+    expect(rows[1]).to.match(/^4.*Diagnosegruppe/);
   });
 });
