@@ -74,6 +74,11 @@ export function readableValue(def: VariableDef, v: unknown, lang: Lang): string 
   return unit ? `${text} ${unit}` : text;
 }
 
+/** A typical value for the decimal hints ("fx 2,5"): inside the range, with the dictionary's decimals. */
+const EXAMPLES: Partial<Record<VariableName, number>> = {
+  weight_start_kg: 72.5, weight_end_kg: 72.5, ldl_start: 2.5, ldl_end: 2.5, heartqol_start: 2.15, heartqol_end: 2.15,
+};
+
 function hintOf(def: VariableDef, lang: Lang): string | undefined {
   const key = `courses.pages.hints.${def.name}`;
   const own = t(lang, key);
@@ -83,7 +88,7 @@ function hintOf(def: VariableDef, lang: Lang): string | undefined {
   if (def.kind === 'decimal') {
     const f = (n: number) => formatDecimal(n, undefined, lang);
     return t(lang, def.decimals === 1 ? 'courses.pages.hints.decimal_one' : 'courses.pages.hints.decimal_two',
-      { min: f(def.min!), max: f(def.max!) });
+      { min: f(def.min!), max: f(def.max!), example: formatDecimal(EXAMPLES[def.name] ?? def.min!, def.decimals, lang) });
   }
   return undefined;
 }
