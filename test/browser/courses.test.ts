@@ -110,5 +110,38 @@ describe('browser: a therapist registers a whole course', function () {
     expect(await page.textContent('tr.course-overdue')).to.contain('Henvist fra').and.contain('Dato for opstartssamtale');
     await shot(page, '6-worklist');
   });
-});
+  it('hides fields as they stop applying while the user types, and shows the course page in English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, base, 'terapeut.aarhus@demo.dk', 'hjerte-demo-1234');
+    await page.goto(base + '/forloeb/nyt');
+    await page.fill('#cpr', freshCpr());
+    await Promise.all([page.waitForLoadState(), page.click('main button[type=submit]')]);
+    await page.fill('#patient_name', 'Erik English');
+    await page.fill('#referral_date', '03.02.2025');
+    await page.selectOption('#diagnosis_group', 'valve');
+    await Promise.all([page.waitForURL(/\/forloeb\/\d+$/), page.click('main form button.button-primary')]);
 
+    await page.fill('#start_date', '10.02.2025');
+    await pick(page, 'test_type');
+    expect(await page.isVisible('#test_start_value')).to.equal(true);
+    expect(await page.isVisible('label[for="test_not_done_reason"]')).to.equal(false);
+    await pick(page, 'test_type-none');
+    expect(await page.isVisible('#test_start_value')).to.equal(false);
+    expect(await page.isVisible('label[for="test_not_done_reason"]')).to.equal(true);
+    await page.fill('#start_date', '');
+    expect(await page.isVisible('#height_cm')).to.equal(false);
+    expect(await page.isVisible('#not_started_reason')).to.equal(true);
+    await page.fill('#start_date', '10.02.2025');
+    await page.fill('#height_cm', '181');
+    await page.fill('#weight_start_kg', '90,5');
+    await Promise.all([page.waitForURL(/#opstart$/), page.locator('section#opstart button.button-primary').click()]);
+
+    await Promise.all([page.waitForLoadState(), page.click('a.language-toggle')]);
+    expect(await page.textContent('main')).to.contain('Referral').and.contain('Start-up');
+    expect(await page.inputValue('#weight_start_kg')).to.equal('90.5');
+    expect(await page.inputValue('#start_date')).to.equal('10.02.2025');
+    await page.evaluate(() => { document.querySelector<HTMLDetailsElement>('section#opstart details')!.open = true; });
+    await shot(page, '7-course-english');
+    await page.close();
+  });
+});
