@@ -1,6 +1,7 @@
 import { ageOn } from '../courses/cpr';
 import type { CourseValues } from '../courses/variables';
 import { addDays, daysBetween } from '../time';
+import { INHABITANTS_THOUSANDS } from './municipality-sizes';
 import { FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, MIDDLE_NAMES, SURNAMES } from './names';
 
 export interface DemoOptions {
@@ -198,8 +199,9 @@ export function* generateDemoCourses(opts: DemoOptions): Generator<DemoCourse> {
   const today = daysBetween(EPOCH, opts.today);
   const first = Math.max(daysBetween(EPOCH, `${Number(opts.today.slice(0, 4)) - opts.years + 1}-01-01`), daysBetween(EPOCH, '2010-01-01'));
   const codes = opts.municipalityCodes;
-  // Per municipality: a size (share of courses) and a quality factor, a few clearly better or worse.
-  const size = codes.map(() => 0.3 + r.next() * 2.7);
+  // Per municipality: a size (share of courses: its inhabitants, else a typical 12 000–120 000) and a quality
+  // factor, a few clearly better or worse.
+  const size = codes.map((c) => INHABITANTS_THOUSANDS[c] ?? 12 + r.next() * 108);
   const quality = codes.map((_, i) => (i % 7 === 1 ? 0.85 : i % 7 === 4 ? -0.85 : clamp(r.normal(0, 0.3), -0.6, 0.6)));
   const total = size.reduce((s, x) => s + x, 0);
   const cprs = new Set<string>();

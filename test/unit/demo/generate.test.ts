@@ -73,6 +73,18 @@ describe('demo/generateDemoCourses', () => {
     expect(mean).to.be.greaterThan(0);
   });
 
+  it('spreads 10 000 courses by inhabitants (Aarhus most, Samsø fewest) with some municipalities clearly better or worse', () => {
+    const many = [...generateDemoCourses(opts({ count: 10_000, seed: 3 }))];
+    const by = new Map<string, typeof many>();
+    for (const c of many) by.set(String(c.values.municipality_code), [...(by.get(String(c.values.municipality_code)) ?? []), c]);
+    const counts = [...by.entries()].sort((a, b) => b[1].length - a[1].length).map(([code]) => code);
+    expect(counts[0]).to.equal('751');
+    expect(counts.at(-1)).to.equal('741');
+    const notStarted = [...by.values()].filter((cs) => cs.length >= 100)
+      .map((cs) => cs.filter((c) => deriveState(c.values) === 'not_started').length / cs.length);
+    expect(Math.max(...notStarted) - Math.min(...notStarted)).to.be.greaterThan(0.08);
+  });
+
   it('ages are 18–110 and mostly 45–85', () => {
     const ages = courses.map((c) => Number((c.values.referral_date as string).slice(0, 4)) - Number('19' + c.cpr.slice(4, 6)));
     expect(ages.filter((a) => a >= 44 && a <= 86).length / ages.length).to.be.greaterThan(0.85);
