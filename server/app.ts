@@ -3,11 +3,11 @@ import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { authenticate, csrfProtection, enforcePasswordChange } from './auth/middleware';
 import { authRoutes, LANG_COOKIE } from './auth/routes';
 import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { requestLogger } from './logger';
 import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
 import { isLang } from './i18n';
@@ -48,7 +48,7 @@ export function createApp(ctx: AppContext): Express {
     },
     strictTransportSecurity: ctx.config.production,
   }));
-  if (ctx.config.nodeEnv !== 'test') app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url?.startsWith('/static/') ?? false } }));
+  if (ctx.config.nodeEnv !== 'test') app.use(requestLogger(ctx));
 
   const staticOptions = { maxAge: ctx.config.production ? '1d' : 0, fallthrough: false };
   app.use('/static', express.static(STATIC_DIR, staticOptions));

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import type { AppContext } from '../http/context';
 import { Forbidden, Unauthenticated } from '../http/errors';
-import { isApiRequest } from '../http/request';
+import { isApiRequest, pathWithoutQuery } from '../http/request';
 import { Action, can, isPatientLevel } from './access';
 import { findSession, SESSION_COOKIE, touchSession } from './sessions';
 import { verifyToken } from './tokens';
@@ -100,7 +100,7 @@ export function requireAccess(ctx: AppContext, action: Action): RequestHandler {
     if (!can(req.user, action)) {
       if (isPatientLevel(action)) {
         await recordAudit(ctx.db, actorOf(req), {
-          action: 'access_denied', entity: action, detail: { status: 403, method: req.method, path: req.originalUrl },
+          action: 'access_denied', entity: action, detail: { status: 403, method: req.method, path: pathWithoutQuery(req.originalUrl) },
         });
       }
       throw new Forbidden();

@@ -3,7 +3,7 @@ import { actorOf, recordAudit } from '../audit/record';
 import { t } from '../i18n';
 import type { AppContext } from './context';
 import { Conflict, HttpError, Invalid, NotFound, TooLarge, Unauthenticated, UnsupportedMediaType } from './errors';
-import { isApiRequest } from './request';
+import { isApiRequest, pathWithoutQuery } from './request';
 
 /** Body-parser and similar library errors carry a status and a type; map them to our typed errors. */
 function fromLibraryError(err: { type?: string; status?: number }): HttpError | undefined {
@@ -26,7 +26,7 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return async (err, req, res, _next) => {
     const typed: HttpError | undefined = err instanceof HttpError ? err : fromLibraryError(err);
     if (!typed) {
-      ctx.logger.error({ err, url: req.originalUrl }, 'unhandled error');
+      ctx.logger.error({ err, path: pathWithoutQuery(req.originalUrl) }, 'unhandled error');
     }
     const status = typed?.status ?? 500;
     const lang = req.lang ?? 'da';
@@ -38,7 +38,7 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
       try {
         await recordAudit(ctx.db, actorOf(req), {
           action: 'access_denied', entity: typed.audit.entity, entityId: typed.audit.entityId ?? null,
-          detail: { status, method: req.method, path: req.originalUrl },
+          detail: { status, method: req.method, path: pathWithoutQuery(req.originalUrl) },
         });
       } catch (auditErr) {
         ctx.logger.error({ err: auditErr }, 'could not audit a refused access');

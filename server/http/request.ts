@@ -26,3 +26,8 @@ export function userOf(req: Request): CurrentUser {
 export function isApiRequest(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');
 }
+
+/** The requested path without its query string: what logs and audit rows may keep (a query could hold a CPR). */
+export function pathWithoutQuery(url: string): string {
+  return url.split('?')[0];
+}
