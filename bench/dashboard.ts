@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
+import { medianMs } from './lib';
 import { createApp } from '../server/app';
 import { Config } from '../server/config';
 import { createDb, migrate } from '../server/db/connect';
@@ -34,19 +35,11 @@ async function login(app: ReturnType<typeof createApp>, email: string) {
   return agent;
 }
 
-async function median(label: string, run: () => Promise<request.Response>): Promise<number> {
-  const first = await run(); // warm-up: page cache, prepared plans, compiled templates
-  if (first.status !== 200) throw new Error(`${label}: ${first.status}`);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const m = times[Math.floor(times.length / 2)];
-  console.log(`${label.padEnd(62)} median ${m.toFixed(0).padStart(6)} ms  (min ${times[0].toFixed(0)}, max ${times.at(-1)!.toFixed(0)})`);
-  return m;
+/** A page request that must answer 200. */
+async function ok(res: Promise<request.Response>): Promise<request.Response> {
+  const r = await res;
+  if (r.status !== 200) throw new Error(`${r.status} ${r.text.slice(0, 200)}`);
+  return r;
 }
 
 async function main(): Promise<void> {
@@ -70,8 +63,8 @@ async function main(): Promise<void> {
     const year = String(Number(today().slice(0, 4)) - 1);
     for (const [email, who] of [['admin@demo.dk', 'DK'], ['kvalitet.midt@demo.dk', 'region 1082'], ['terapeut.aarhus@demo.dk', 'municipality 751']]) {
       const agent = await login(app, email);
-      await median(`GET /indikatorer (${who}, default ${year})`, () => agent.get('/indikatorer'));
-      await median(`GET /indikatorer/HK03 (${who}: trend, comparison, funnel)`, () => agent.get(`/indikatorer/HK03?period=${year}`));
+      await medianMs(`GET /indikatorer (${who}, default ${year})`, RUNS, () => ok(agent.get('/indikatorer')), 0);
+      await medianMs(`GET /indikatorer/HK03 (${who}: trend, comparison, funnel)`, RUNS, () => ok(agent.get(`/indikatorer/HK03?period=${year}`)), 0);
     }
   } finally {
     await db.destroy();

@@ -9,32 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createDb, type Db, isPostgresUrl, migrate } from '../server/db/connect';
 import { demoMunicipalities, insertDemoCourses } from '../server/demo/startup';
+import { BENCH_PG_URL, freshBenchDb } from './lib';
 
 const COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [10_000, 200_000];
 const CPR_KEY = crypto.randomBytes(32);
-const PG_URL = process.env.BENCH_DATABASE_URL;
-
-async function freshDb(): Promise<{ db: Db; cleanup: () => Promise<void> }> {
-  if (PG_URL && isPostgresUrl(PG_URL)) {
-    const schema = 'bench_' + crypto.randomBytes(4).toString('hex');
-    const admin = createDb(PG_URL, { poolMax: 1 });
-    await admin.raw('CREATE SCHEMA ??', [schema]);
-    const db = createDb(PG_URL, { searchPath: schema });
-    await migrate(db);
-    return { db, cleanup: async () => { await db.destroy(); await admin.raw('DROP SCHEMA ?? CASCADE', [schema]); await admin.destroy(); } };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-demo-'));
-  const db = createDb('sqlite:' + path.join(dir, 'bench.sqlite'));
-  await migrate(db);
-  return { db, cleanup: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
-}
-
 async function main(): Promise<void> {
-  console.log(`engine: ${PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}`);
+  console.log(`engine: ${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}`);
   for (const count of COUNTS) {
-    const { db, cleanup } = await freshDb();
+    const { db, cleanup } = await freshBenchDb(fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-demo-')));
     const municipalityCodes = await demoMunicipalities(db, 'all');
     const started = performance.now();
     const { inserted } = await insertDemoCourses(db, CPR_KEY, { count, municipalityCodes, years: 10, seed: 42 });

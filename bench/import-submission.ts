@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolveScope } from '../server/auth/scope';
-import { createDb, type Db, isPostgresUrl, migrate } from '../server/db/connect';
 import { exportColumns, formatCell } from '../server/courses/export';
 import type { VariableName } from '../server/courses/variables';
 import { generateDemoCourses } from '../server/demo/generate';
@@ -21,25 +20,11 @@ import { runImport } from '../server/imports/service';
 import { createSubmission } from '../server/submissions/service';
 import { toCurrentUser } from '../server/auth/users';
 import { today } from '../server/time';
+import { BENCH_PG_URL, freshBenchDb } from './lib';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const CPR_KEY = crypto.randomBytes(32);
-const PG_URL = process.env.BENCH_DATABASE_URL;
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0) + ' MB';
-
-async function freshDb(dir: string): Promise<{ db: Db; cleanup: () => Promise<void> }> {
-  if (PG_URL && isPostgresUrl(PG_URL)) {
-    const schema = 'bench_' + crypto.randomBytes(4).toString('hex');
-    const admin = createDb(PG_URL, { poolMax: 1 });
-    await admin.raw('CREATE SCHEMA ??', [schema]);
-    const db = createDb(PG_URL, { searchPath: schema });
-    await migrate(db);
-    return { db, cleanup: async () => { await db.destroy(); await admin.raw('DROP SCHEMA ?? CASCADE', [schema]); await admin.destroy(); } };
-  }
-  const db = createDb('sqlite:' + path.join(dir, 'bench.sqlite'));
-  await migrate(db);
-  return { db, cleanup: async () => { await db.destroy(); } };
-}
 
 /** Time and peak RSS of one step. */
 async function measure<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -74,10 +59,10 @@ function writeCsv(file: string): number {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-import-'));
   const file = path.join(dir, 'forloeb.csv');
-  console.log(`engine: ${PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}`);
+  console.log(`engine: ${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}`);
   const rows = writeCsv(file);
   console.log(`file: ${rows} rows, ${mb(fs.statSync(file).size)}`);
-  const { db, cleanup } = await freshDb(dir);
+  const { db, cleanup } = await freshBenchDb(dir);
   try {
     await createDemoUsersIfEmpty(db);
     const therapist = (await toCurrentUser(db, await db('users').where({ email: 'terapeut.aarhus@demo.dk' }).first(), 'session'))!;

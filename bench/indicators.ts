@@ -12,6 +12,7 @@ import { createDb, Db, migrate } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { computeResults } from '../server/indicators/results';
 import { computeTrend } from '../server/indicators/trend';
+import { medianMs } from './lib';
 
 const COURSES = Number(process.argv[2] ?? 200_000);
 const RUNS = 7;
@@ -48,20 +49,6 @@ async function fill(db: Db): Promise<void> {
   await db.raw('ANALYZE');
 }
 
-async function median(label: string, run: () => Promise<unknown>): Promise<number> {
-  await run(); // warm-up: page cache and prepared plans
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const m = times[Math.floor(times.length / 2)];
-  console.log(`${label.padEnd(58)} median ${m.toFixed(1).padStart(7)} ms  (min ${times[0].toFixed(1)}, max ${times.at(-1)!.toFixed(1)})`);
-  return m;
-}
-
 async function main(): Promise<void> {
   // BENCH_DB=<file> keeps the filled database between runs (filled when it does not exist yet).
   const keep = process.env.BENCH_DB;
@@ -76,13 +63,13 @@ async function main(): Promise<void> {
     const [{ n }] = await db('courses').count({ n: '*' });
     console.log(`${n} courses in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up\n`);
 
-    const plain = await median('SELECT municipality_code, count(*) … GROUP BY', () =>
+    const plain = await medianMs('SELECT municipality_code, count(*) … GROUP BY', RUNS, () =>
       db('courses').select('municipality_code').count({ n: '*' }).groupBy('municipality_code'));
-    const year = await median('all 11 indicators × 98 municipalities × 2025', () =>
+    const year = await medianMs('all 11 indicators × 98 municipalities × 2025', RUNS, () =>
       computeResults(db, { period: '2025', unitType: 'municipality' }));
-    const regions = await median('all 11 indicators × 5 regions × 2025', () =>
+    const regions = await medianMs('all 11 indicators × 5 regions × 2025', RUNS, () =>
       computeResults(db, { period: '2025', unitType: 'region' }));
-    const trend = await median('trend: HK03, Danmark, 8 quarters of 2025', () =>
+    const trend = await medianMs('trend: HK03, Danmark, 8 quarters of 2025', RUNS, () =>
       computeTrend(db, { period: '2025', unitType: 'country', unitCode: 'DK', indicatorId: 'HK03', today: TODAY }));
     console.log(`\nratio to the plain count: year ${(year / plain).toFixed(2)}×, regions ${(regions / plain).toFixed(2)}×, trend ${(trend / plain).toFixed(2)}×`);
   } finally {
