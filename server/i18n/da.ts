@@ -682,6 +682,8 @@ export const da = {
     errors_title: 'Fejl',
     warnings_title: 'Advarsler',
     courses_title: 'Forløb, der oprettes eller ændres',
+    courses_title_failed: 'Forløb i filen – intet gemmes, før alle fejl er rettet',
+    row_has_errors: 'Har fejl',
     col_line: 'Linje',
     col_column: 'Kolonne',
     col_message: 'Besked',

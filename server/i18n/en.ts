@@ -684,6 +684,8 @@ export const en: typeof da = {
     errors_title: 'Errors',
     warnings_title: 'Warnings',
     courses_title: 'Courses to create or change',
+    courses_title_failed: 'Courses in the file – nothing is saved until every error is fixed',
+    row_has_errors: 'Has errors',
     col_line: 'Line',
     col_column: 'Column',
     col_message: 'Message',

@@ -55,7 +55,10 @@ export function importsRoutes(ctx: AppContext): Router {
     }
     const failed = report.errors.length > 0;
     const outcome = failed ? (dryRun ? 'dry_run_errors' : 'errors') : dryRun ? 'dry_run_ok' : 'committed';
-    renderImport(req, res, !dryRun && failed ? 400 : 200, { report, outcome, outcomeText: t(req.lang, `imports.outcome_${outcome}`, {
+    // With errors nothing is written: the rows are what the file would do, and a row with an error is marked so.
+    const errorLines = new Set(report.errors.map((e) => e.line));
+    const courses = report.courses.map((c) => ({ ...c, hasError: errorLines.has(c.line) }));
+    renderImport(req, res, !dryRun && failed ? 400 : 200, { report, courses, failed, outcome, outcomeText: t(req.lang, `imports.outcome_${outcome}`, {
       rows: report.rows, created: report.created, updated: report.updated, errors: report.errors.length,
     }) });
   });

@@ -39,7 +39,7 @@ export function submissionsApi(ctx: AppContext): Router {
       res.json(report);
       return;
     }
-    const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: user.email }, input);
+    const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: user.email }, input, new Date(), req.lang);
     res.status(201).json(manifest);
   });
 

@@ -80,7 +80,7 @@ export function submissionsRoutes(ctx: AppContext): Router {
     const input = await readForm(req, res);
     if (!input) return;
     try {
-      const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: userOf(req).email }, input);
+      const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: userOf(req).email }, input, new Date(), req.lang);
       res.redirect(303, `/indberetning/${manifest.id}`);
     } catch (err) {
       await refuseOverlap(req, res, err);

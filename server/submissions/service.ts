@@ -50,7 +50,7 @@ async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: L
  * The earlier, not yet replaced submissions this one replaces (scope and period inside its own); one that
  * overlaps it in scope and period without being inside it refuses the creation (409 overlap).
  */
-async function replacements(db: Knex, input: SubmissionInput): Promise<number[]> {
+async function replacements(db: Knex, input: SubmissionInput, lang: Lang): Promise<number[]> {
   const replaces: number[] = [];
   for (const s of await openSubmissions(db)) {
     const scope = await resolveScope(db, s.scope);
@@ -61,7 +61,7 @@ async function replacements(db: Knex, input: SubmissionInput): Promise<number[]>
     const periodsMeet = s.period_from <= input.to && input.from <= s.period_to;
     if (scopeInside && periodInside) replaces.push(s.id);
     else if (scopesMeet && periodsMeet) {
-      throw new Conflict('overlap', t('da', 'submissions.overlap', {
+      throw new Conflict('overlap', t(lang, 'submissions.overlap', {
         id: s.id, scope: s.scope, from: s.period_from, to: s.period_to,
       }));
     }
@@ -80,7 +80,7 @@ export interface DryRunReport {
 
 /** The validation report of a submission that is not created: nothing is stored. */
 export async function validateSubmission(db: Knex, cprKey: Buffer, actor: Actor, input: SubmissionInput, lang: Lang = 'da'): Promise<DryRunReport> {
-  const replaces = await replacements(db, input);
+  const replaces = await replacements(db, input, lang);
   const contents = await collect(db, cprKey, input, lang);
   const withdrawn = await annulledRowsOf(db, replaces);
   await recordAudit(db, actor, {
@@ -90,11 +90,15 @@ export async function validateSubmission(db: Knex, cprKey: Buffer, actor: Actor,
   return { dry_run: true, record_count: contents.lines.length, excluded: contents.excluded, withdrawn, warnings: contents.warnings, replaces };
 }
 
-/** Create, store (encrypted) and audit a submission in one transaction; returns its manifest. */
-export async function createSubmission(db: Knex, cprKey: Buffer, actor: Actor & { email: string }, input: SubmissionInput, now = new Date()): Promise<Manifest> {
+/**
+ * Create, store (encrypted) and audit a submission in one transaction; returns its manifest. The stored manifest's
+ * messages are Danish (the national file's language); `lang` is only for a refusal shown to the user.
+ */
+export async function createSubmission(db: Knex, cprKey: Buffer, actor: Actor & { email: string }, input: SubmissionInput,
+  now = new Date(), lang: Lang = 'da'): Promise<Manifest> {
   return db.transaction(async (trx) => {
     await lockSubmissions(trx);
-    const replaces = await replacements(trx, input);
+    const replaces = await replacements(trx, input, lang);
     const contents = await collect(trx, cprKey, input, 'da');
     const withdrawn = await annulledRowsOf(trx, replaces);
     const createdAt = secondsIso(now);

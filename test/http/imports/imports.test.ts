@@ -77,6 +77,9 @@ describe('HTTP /api/v1/imports and /import', () => {
     expect(dry.status).to.equal(200);
     expect(dry.text).to.include('Diagnosegruppe har en ugyldig kode');
     expect(dry.text).to.match(/<td>3<\/td><td>diagnosis_group<\/td>/);
+    expect(dry.text).to.include('intet gemmes, før alle fejl er rettet');
+    expect(dry.text).to.match(/<td>3<\/td><td>Oprettes <span class="badge badge-error">Har fejl<\/span>/);
+    expect(dry.text).not.to.match(/<td>2<\/td><td>Oprettes <span/);
     expect(committed.status).to.equal(200);
     expect(committed.text).to.include('1 forløb oprettet');
     expect(noCsrf.status).to.equal(403);

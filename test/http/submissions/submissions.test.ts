@@ -66,6 +66,17 @@ describe('HTTP /api/v1/submissions and /indberetning', () => {
 
     expect(res.status).to.equal(409);
     expect(res.body.error.code).to.equal('overlap');
+    expect(res.body.error.message).to.contain('overlapper indberetning nr.');
+  });
+
+  it('the overlap refusal speaks the user\'s language (lang=en)', async () => {
+    await post(exporter, { from: '2025-01-01', to: '2025-06-30', scope: '751' });
+
+    const res = await exporter.agent.post('/api/v1/submissions?lang=en').set('X-CSRF-Token', exporter.csrf)
+      .send({ from: '2025-03-01', to: '2025-12-31', scope: '751' });
+
+    expect(res.status).to.equal(409);
+    expect(res.body.error.message).to.contain('overlaps submission no.');
   });
 
   it('bad dates answer 400 at the field; a bad part 400', async () => {
