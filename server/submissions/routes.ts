@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
+import { can } from '../auth/access';
 import { requireAccess } from '../auth/middleware';
 import { scopeNames } from '../auth/scope';
 import { label } from '../courses/schemas';
@@ -70,6 +71,7 @@ export function submissionsRoutes(ctx: AppContext): Router {
         title: t(req.lang, 'submissions.report_title'), input, scopeLabel: (await scopeLabeller(ctx))(input.scope.code),
         report: { ...report, excluded: labelled(report.excluded, req.lang), warnings: labelled(report.warnings, req.lang) },
         period: { from: formatDateDanish(input.from), to: formatDateDanish(input.to) },
+        linkCourses: can(req.user, 'courses.read'),
       });
     } catch (err) {
       await refuseOverlap(req, res, err);
@@ -94,6 +96,7 @@ export function submissionsRoutes(ctx: AppContext): Router {
     res.render('submissions/show', {
       title: t(req.lang, 'submissions.show_title', { id }),
       item: { ...item, scope_label: (await scopeLabeller(ctx))(item.scope), excluded: labelled(item.excluded, req.lang) },
+      linkCourses: can(req.user, 'courses.read'),
     });
   });
 

@@ -147,6 +147,7 @@ describe('HTTP /api/v1/submissions and /indberetning', () => {
     expect(start.status).to.equal(200);
     expect(check.status).to.equal(200);
     expect(check.text).to.include('Udeladte forløb');
+    expect(check.text).to.match(/<td><a href="\/forloeb\/\d+">\d+<\/a><\/td>/);
     expect(first.status).to.equal(303);
     expect(second.headers.location).to.match(/^\/indberetning\/\d+$/);
     expect(log.text).to.include('erstattet af nr. ' + second.headers.location.split('/').pop());
@@ -154,5 +155,15 @@ describe('HTTP /api/v1/submissions and /indberetning', () => {
     expect(file.text.split('\n')[0].startsWith('course_id;cpr;municipality_code')).to.equal(true);
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('Fra og med skal være en dato');
+  });
+
+  it('a region exporter sees the excluded course ids without links (no course pages outside a municipality scope)', async () => {
+    const region = await loginAs(t.app, 'indberetter.midt@demo.dk');
+
+    const check = await region.agent.post('/indberetning/kontrol').type('form').send({ _csrf: region.csrf, from: '01.01.2025', to: '31.12.2025', scope: '751' });
+
+    expect(check.status).to.equal(200);
+    expect(check.text).to.include('Udeladte forløb');
+    expect(check.text).not.to.contain('href="/forloeb/');
   });
 });
