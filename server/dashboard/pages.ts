@@ -2,15 +2,14 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../auth/access';
 import { can } from '../auth/access';
+import { formErrorView } from '../http/forms';
 import { Lang, t } from '../i18n';
-import { indicatorById, IndicatorId } from '../indicators/definitions';
-import { FunnelRow } from '../indicators/funnel';
-import { parsePeriod } from '../indicators/periods';
+import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';
 import { Unit } from '../indicators/units';
-import { comparisonChart, funnelChart, trendChart } from './charts';
-import { comparisonRows, dashboardRows, funnelAreaOf, funnelRows, resultRow, trendRows, Viewer } from './service';
+import { chartSections, downloadLinks } from './chart-sections';
+import { dashboardRows, resultRow, Viewer } from './service';
 import { parseSelection, periodLabel, periodOptions, Selection, selectionQuery, unitOptions } from './selection';
-import { percentText, rangeText, resultView } from './view-model';
+import { resultView } from './view-model';
 
 /** The view data of the dashboard and the indicator detail page (the routes only render them). */
 
@@ -27,23 +26,40 @@ async function pickers(db: Knex, s: Selection, lang: Lang) {
   return { periods: periodOptions(s.period.code, lang), unitGroups: await unitOptions(db, s.unit, lang) };
 }
 
-function downloadLinks(base: string, query: string) {
-  return { csv: `${base}.csv?${query}`, xlsx: `${base}.xlsx?${query}` };
+/** The indicator whose charts the dashboard shows (`indikator`, default HK01); anything else is a field error. */
+export const DEFAULT_CHART_INDICATOR: IndicatorId = 'HK01';
+
+function chartIndicatorOf(value: unknown): { id: IndicatorId | null; raw: string } {
+  if (value === undefined || value === '') return { id: DEFAULT_CHART_INDICATOR, raw: DEFAULT_CHART_INDICATOR };
+  return { id: isIndicatorId(value) ? value : null, raw: typeof value === 'string' ? value : '' };
 }
 
+/** The dashboard: one card per indicator, their table, and the "Grafer" section of one chosen indicator. */
 export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   const viewer = viewerOf(req, user);
-  const s = await parseSelection(db, req.query, user.scope, viewer.lang);
-  const rows = await dashboardRows(db, s, viewer);
+  const lang = viewer.lang;
+  const s = await parseSelection(db, req.query, user.scope, lang);
+  const picked = chartIndicatorOf(req.query.indikator);
+  const chartPage = { path: '/indikatorer', extra: { indikator: picked.id ?? DEFAULT_CHART_INDICATOR } };
+  const [rows, charts] = await Promise.all([
+    dashboardRows(db, s, viewer),
+    picked.id ? chartSections(db, s, picked.id, viewer, req.query.funnel === 'DK', chartPage) : null,
+  ]);
   const query = selectionQuery(s);
-  const views = rows.map((r) => ({ ...resultView(r, viewer.lang), href: `/indikatorer/${r.indicator_id}?${query}` }));
+  const views = rows.map((r) => ({ ...resultView(r, lang), href: `/indikatorer/${r.indicator_id}?${query}` }));
   const counts = { met: 0, not_met: 0, few_data: 0 };
   for (const v of views) counts[v.status]++;
+  const errors = picked.id ? [] : [{ field: 'indikator', message: t(lang, 'indicators.pages.chart_indicator_invalid') }];
+  const chosen = picked.id ? views.find((v) => v.row.indicator_id === picked.id) : undefined;
   return {
-    title: t(viewer.lang, 'indicators.pages.dashboard_title'),
-    selection: s, periodText: periodLabel(s.period, viewer.lang), ...(await pickers(db, s, viewer.lang)),
+    status: picked.id ? 200 : 400,
+    title: (errors.length ? `${t(lang, 'common.error_prefix')} ` : '') + t(lang, 'indicators.pages.dashboard_title'),
+    selection: s, periodText: periodLabel(s.period, lang), ...(await pickers(db, s, lang)),
+    indicatorOptions: INDICATORS.map((d) => ({ id: d.id, name: d.name[lang], selected: d.id === picked.raw })),
+    ...formErrorView(errors),
     cards: views, counts, computedAtText: views[0]?.computedAtText,
     downloads: downloadLinks('/indikatorer/resultater', query),
+    charts: charts && chosen ? { ...charts, current: chosen, detailHref: chosen.href } : null,
   };
 }
 
@@ -51,20 +67,13 @@ export async function detailPage(db: Knex, req: Request, user: CurrentUser, indi
   const viewer = viewerOf(req, user);
   const lang = viewer.lang;
   const s = await parseSelection(db, req.query, user.scope, lang);
-  const wantCountry = req.query.funnel === 'DK';
-  const area = await funnelAreaOf(db, s.unit, wantCountry);
-  const [current, trend, comparison, funnel] = await Promise.all([
+  const base = `/indikatorer/${indicatorId}`;
+  const [current, charts] = await Promise.all([
     resultRow(db, s, indicatorId, viewer),
-    trendRows(db, s, indicatorId, viewer),
-    comparisonRows(db, s, indicatorId, viewer),
-    funnelRows(db, s, indicatorId, area, viewer),
+    chartSections(db, s, indicatorId, viewer, req.query.funnel === 'DK', { path: base }),
   ]);
   const definition = indicatorById(indicatorId);
   const query = selectionQuery(s);
-  const base = `/indikatorer/${indicatorId}`;
-  const funnelQuery = selectionQuery(s, wantCountry ? { funnel: 'DK' } : {});
-  const funnelTitle = t(lang, 'indicators.pages.funnel_title', { area: area.name });
-  const trendTitle = t(lang, 'indicators.pages.trend_title', { unit: s.unit.name });
   return {
     title: `${indicatorId} ${definition.name[lang]}`,
     indicator: {
@@ -72,40 +81,10 @@ export async function detailPage(db: Knex, req: Request, user: CurrentUser, indi
       standardBasis: definition.standardBasis[lang], alsoMissingWhen: definition.alsoMissingWhen?.[lang],
     },
     selection: s, periodText: periodLabel(s.period, lang), ...(await pickers(db, s, lang)),
-    backHref: `/indikatorer?${query}`,
+    backHref: `/indikatorer?${selectionQuery(s, { indikator: indicatorId })}`,
     pickerAction: base,
     current: resultView(current, lang),
-    trend: {
-      title: trendTitle, chart: trendChart(trend, trendTitle, lang),
-      rows: trend.map((r) => ({ ...resultView(r, lang), periodText: periodLabel(parsePeriod(r.period), lang) })),
-      downloads: downloadLinks(`${base}/udvikling`, query),
-    },
-    comparison: {
-      title: comparison.comparison.title, chart: comparisonChart(comparison.rows, s.unit.code, comparison.comparison.title, lang),
-      rows: comparison.rows.map((r) => ({ ...resultView(r, lang), selected: r.unit_code === s.unit.code })),
-      downloads: downloadLinks(`${base}/sammenligning`, query),
-    },
-    funnel: {
-      title: funnelTitle, chart: funnelChart(funnel, s.unit.code, funnelTitle, lang),
-      p0Text: percentText(funnel.p0, lang),
-      rows: funnel.rows.map((r) => funnelRowView(r, s.unit.code, lang)),
-      outliers: funnel.rows.filter((r) => r.outlier).length,
-      downloads: downloadLinks(`${base}/tragt`, funnelQuery),
-      switchHref: s.unit.unitType === 'country' ? null
-        : `${base}?${wantCountry ? query : selectionQuery(s, { funnel: 'DK' })}#tragt`,
-      switchText: t(lang, area.unitType === 'country' ? 'indicators.pages.funnel_show_region' : 'indicators.pages.funnel_show_country'),
-    },
+    ...charts,
     drillDownHref: mayDrillDown(user, s.unit) ? `${base}/forloeb?${query}` : null,
-  };
-}
-
-function funnelRowView(r: FunnelRow, selectedCode: string, lang: Lang) {
-  return {
-    ...resultView(r, lang),
-    selected: r.unit_code === selectedCode,
-    limit95Text: rangeText(r.limit95_low, r.limit95_high, lang),
-    limit998Text: rangeText(r.limit998_low, r.limit998_high, lang),
-    outlierText: r.outlier ? t(lang, `indicators.pages.outlier.${r.outlier}`) : '',
-    outlier: r.outlier,
   };
 }

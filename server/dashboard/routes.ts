@@ -34,7 +34,8 @@ export function dashboardRoutes(ctx: AppContext): Router {
   const read = requireAccess(ctx, 'indicators.read');
 
   router.get('/indikatorer', read, async (req, res) => {
-    res.render('indicators/dashboard', await dashboardPage(db, req, userOf(req)));
+    const page = await dashboardPage(db, req, userOf(req));
+    res.status(page.status).render('indicators/dashboard', page);
   });
 
   router.get('/indikatorer/resultater.:format', read, async (req, res) => {
