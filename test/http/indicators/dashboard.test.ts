@@ -16,6 +16,14 @@ function chartOf(html: string, id: string) {
   return JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'));
 }
 
+/** The HTML of one chart section (trend "udvikling", comparison "sammenligning", funnel "tragt"). */
+function section(html: string, id: string): string {
+  const start = html.indexOf(`<section id="${id}"`);
+  return start < 0 ? '' : html.slice(start, html.indexOf('</section>', start));
+}
+
+const unescape = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+
 describe(`dashboard /indikatorer (${testEngine})`, () => {
   let t: TestApp;
   before(async () => {
@@ -114,6 +122,90 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     // "Opgjort …" under the current result and under each of the trend, comparison and funnel tables
     expect(res.text.match(/Opgjort \d\d\.\d\d\.\d{4} \d\d\.\d\d/g)).to.have.length(4);
     expect(unknown.status).to.equal(404);
+  });
+
+  it('the dashboard shows the charts of HK01 by default: three data-chart canvases, each with its table and downloads', async () => {
+    const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
+
+    const res = await agent.get('/indikatorer?period=2025');
+
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('<section id="grafer"');
+    expect(res.text).to.contain('<option value="HK01" selected>HK01 Deltagelse</option>');
+    expect(res.text).to.contain('Grafer – HK01 Deltagelse');
+    const query = 'period=2025&unit_type=region&unit_code=1082';
+    for (const [id, chart, kind] of [['udvikling', 'chart-trend', 'trend'], ['sammenligning', 'chart-comparison', 'comparison'], ['tragt', 'chart-funnel', 'funnel']]) {
+      const html = section(res.text, id);
+      expect(html, id).to.contain(`<canvas id="${chart}" data-chart=`);
+      expect(chartOf(html, chart).kind, id).to.equal(kind);
+      expect(html, id).to.match(/<table class="table[^"]*hk-results">/);
+      expect(unescape(html), id).to.contain(`href="/indikatorer/HK01/${id}.csv?${query}"`);
+      expect(unescape(html), id).to.contain(`href="/indikatorer/HK01/${id}.xlsx?${query}"`);
+    }
+    expect(res.text).to.contain('<script src="/static/js/charts.js" defer></script>');
+    expect(res.text).not.to.contain('<script>');
+  });
+
+  it('the picker switches the charts to another indicator, keeping period and unit, and the funnel switch keeps it', async () => {
+    const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
+
+    const res = await agent.get('/indikatorer?period=2025&unit=municipality:751&indikator=HK03');
+
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('<option value="HK03" selected>HK03 Vedholdenhed</option>');
+    expect(res.text).not.to.contain('<option value="HK01" selected>');
+    const comparison = chartOf(res.text, 'chart-comparison');
+    expect(comparison.points.find((p: { label: string }) => p.label === 'Aarhus')).to.deep.include({ value: 0.8, selected: true });
+    expect(section(res.text, 'sammenligning')).to.contain('8 / 10');
+    expect(section(res.text, 'tragt')).to.contain('Tragtdiagram – kommunerne i Region Midtjylland');
+    expect(unescape(res.text)).to.contain('href="/indikatorer/HK03/tragt.csv?period=2025&unit_type=municipality&unit_code=751"');
+    expect(unescape(res.text)).to.contain('href="/indikatorer?period=2025&unit_type=municipality&unit_code=751&indikator=HK03&funnel=DK#tragt"');
+    const country = await agent.get('/indikatorer?period=2025&unit_type=municipality&unit_code=751&indikator=HK03&funnel=DK');
+    expect(section(country.text, 'tragt')).to.contain('kommunerne i Danmark');
+    const countryFunnel = chartOf(country.text, 'chart-funnel');
+    // København's 2 of 2 lie outside the region user's scope: pooled into p0, not plotted
+    expect(countryFunnel.points.map((p: { label: string }) => p.label)).not.to.include('København');
+    expect(countryFunnel.p0).to.be.closeTo(19 / 21, 1e-12);
+  });
+
+  it('an unknown indicator in the picker answers 400 with a Danish message at the field and the form kept', async () => {
+    const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
+
+    const bad = await agent.get('/indikatorer?period=2024&unit=municipality:751&indikator=HK99');
+    const twice = await agent.get('/indikatorer?period=2025&indikator=HK01&indikator=HK02');
+    const script = await agent.get('/indikatorer?period=2025&indikator=%3Cscript%3E');
+
+    expect([bad.status, twice.status, script.status]).to.deep.equal([400, 400, 400]);
+    expect(bad.text).to.match(/<div class="form-group form-error">\s*<label class="form-label" for="indikator">/);
+    expect(bad.text).to.contain('id="indikator-error"');
+    expect(bad.text).to.contain('Vælg en indikator fra listen (HK01–HK11).');
+    expect(bad.text).to.contain('<option value="2024" selected>');
+    expect(bad.text).to.contain('<option value="municipality:751" selected>');
+    expect(bad.text).to.contain('href="#indikator"');
+    expect(bad.text).not.to.contain('data-chart=');
+    expect(script.text).not.to.contain('<script>');
+  });
+
+  it('hiding holds in the dashboard funnel plot for a therapist: a small result elsewhere is pooled, not plotted, no numbers', async () => {
+    const therapist = (await loginAs(t.app, 'terapeut.aarhus@demo.dk')).agent;
+    const region = (await loginAs(t.app, 'kvalitet.midt@demo.dk')).agent;
+
+    const mine = await therapist.get('/indikatorer?period=2025&indikator=HK03');
+    const theirs = await region.get('/indikatorer?period=2025&unit=municipality:751&indikator=HK03');
+
+    const funnel = chartOf(mine.text, 'chart-funnel');
+    expect(funnel.points.map((p: { label: string }) => p.label)).to.include.members(['Aarhus', 'Herning']);
+    expect(funnel.points.map((p: { label: string }) => p.label)).not.to.include('Randers');
+    expect(funnel.p0).to.be.closeTo(17 / 19, 1e-12); // Randers' 3 of 3 stay pooled into p0
+    const randersRow = /<th scope="row">Randers<\/th>[\s\S]*?<\/tr>/.exec(section(mine.text, 'tragt'))![0];
+    expect(randersRow).to.contain('få data');
+    expect(randersRow).not.to.contain('3 / 3');
+    expect(randersRow).not.to.contain('100,0 %');
+    const comparisonRanders = chartOf(mine.text, 'chart-comparison').points.find((p: { label: string }) => p.label.startsWith('Randers'));
+    expect(comparisonRanders).to.deep.include({ label: 'Randers (få data)', value: null });
+    // the same page for a region user, whose scope holds Randers, plots it with its numbers
+    expect(chartOf(theirs.text, 'chart-funnel').points.map((p: { label: string }) => p.label)).to.include('Randers');
+    expect(section(theirs.text, 'tragt')).to.contain('3 / 3');
   });
 
   it('in English the dashboard uses English texts and a decimal point', async () => {
