@@ -59,7 +59,8 @@ describe('browser: national submission', function () {
 
     await page.goto(server.url + '/import');
     await page.setInputFiles('#file', { name: 'forloeb.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Kontrollér")')]);
+    await page.click('button:has-text("Kontrollér")');
+    await page.locator('table.import-errors').waitFor();
     await screenshot(page, 'imports-1-dry-run-errors');
 
     const rows = await page.locator('table.import-errors tbody tr').allTextContents();
