@@ -33,11 +33,13 @@ describe('browser: log in, navigation by role, language, log out', function () {
     expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Indikatorer']);
 
     await page.click('a.language-toggle');
+    await page.waitForSelector('html[lang="en"]');
     await screenshot(page, 'start-quality-en');
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(await page.locator('h1').innerText()).to.equal('Welcome, Kvalitet Aarhus');
 
     await page.click('header button[type=submit]');
+    await page.waitForURL(/\/log-ind/);
     await screenshot(page, 'logged-out-en');
     expect(new URL(page.url()).pathname).to.equal('/log-ind');
     expect(await page.locator('.alert').first().innerText()).to.contain('logged out');
@@ -49,6 +51,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
     await screenshot(page, 'start-admin');
 
     await page.click('text=Administration');
+    await page.waitForURL(/\/admin\/brugere$/);
     await screenshot(page, 'admin-users');
     expect(await page.locator('table tbody tr').count()).to.equal(7);
 
@@ -57,6 +60,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
     await page.check('#role-therapist');
     await page.selectOption('#scope', '1082');
     await page.click('button.button-primary');
+    await page.locator('.error-summary').waitFor();
     await screenshot(page, 'admin-user-new-errors');
     expect(await page.locator('.error-summary li').count()).to.be.greaterThan(0);
     expect(await page.inputValue('#email')).to.equal('forkert');
