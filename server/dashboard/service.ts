@@ -15,8 +15,17 @@ import { insideScopeTest, Selection } from './selection';
  */
 export interface Viewer { scope: Scope; lang: Lang }
 
+/** The scope test of a viewer, decided once per viewer (one request) however many tables its page holds. */
+const insideTests = new WeakMap<Viewer, ReturnType<typeof insideScopeTest>>();
+
 async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows: T[]): Promise<T[]> {
-  return hideOutsideScope(rows, await insideScopeTest(db, viewer.scope));
+  let inside = insideTests.get(viewer);
+  if (!inside) {
+    inside = insideScopeTest(db, viewer.scope);
+    insideTests.set(viewer, inside);
+    inside.catch(() => insideTests.delete(viewer));
+  }
+  return hideOutsideScope(rows, await inside);
 }
 
 /** Every indicator for the selected unit and period (the dashboard's cards). */
