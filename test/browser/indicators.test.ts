@@ -43,6 +43,17 @@ describe('browser: indicator dashboard and funnel plot', function () {
     expect(await page.locator('#period').inputValue()).to.equal(lastYear);
     expect(await page.locator('.hk-card').count()).to.equal(11);
 
+    // the dashboard's charts: HK01 by default; the picker switches them to HK03
+    await page.waitForSelector('#grafer #chart-funnel[data-drawn="true"]');
+    expect(await page.locator('#indikator').inputValue()).to.equal('HK01');
+    await page.selectOption('#indikator', 'HK03');
+    await Promise.all([page.waitForURL(/indikator=HK03/), page.click('.hk-picker button[type=submit]')]);
+    await page.waitForSelector('#grafer #chart-funnel[data-drawn="true"]');
+    for (const id of ['#chart-trend', '#chart-comparison']) await page.waitForSelector(`#grafer ${id}[data-drawn="true"]`);
+    expect(await page.locator('#charts-heading').innerText()).to.equal('Grafer – HK03 Vedholdenhed');
+    expect(await page.locator('#grafer .hk-downloads').count()).to.equal(3);
+    await page.locator('#grafer').screenshot({ path: path.join(SCREENSHOT_DIR, 'indicators-dashboard-charts.png') });
+
     const earlier = String(Number(lastYear) - 1);
     await page.selectOption('#period', earlier);
     await Promise.all([page.waitForURL(/period=/), page.click('.hk-picker button[type=submit]')]);
