@@ -56,7 +56,8 @@ describe('browser: indicator dashboard and funnel plot', function () {
 
     const earlier = String(Number(lastYear) - 1);
     await page.selectOption('#period', earlier);
-    await Promise.all([page.waitForURL(/period=/), page.click('.hk-picker button[type=submit]')]);
+    // The address already holds period= from the indicator switch: wait for the new period in it.
+    await Promise.all([page.waitForURL(new RegExp(`period=${earlier}`)), page.click('.hk-picker button[type=submit]')]);
     expect(await page.locator('.font-lead').innerText()).to.contain(earlier);
 
     await Promise.all([page.waitForURL(/\/indikatorer\/HK03/), page.click('.hk-card a:has-text("Vedholdenhed")')]);
