@@ -70,6 +70,15 @@ describe('browser: log in, navigation by role, language, log out', function () {
     expect(await page.locator('table tbody tr').count()).to.be.greaterThan(0);
   });
 
+  it('on a phone-width screen the language toggle and Log ud stay in the header', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
+
+    expect(await page.isVisible('a.language-toggle')).to.equal(true);
+    expect(await page.isVisible('header button[type=submit]')).to.equal(true);
+    await screenshot(page, 'start-therapist-phone');
+  });
+
   it('a therapist sees the registration navigation and no administration', async () => {
     await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
 
