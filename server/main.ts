@@ -7,6 +7,7 @@ import { purgeOldAttempts } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
 import { createLogger } from './logger';
+import { installLastResortHandlers } from './process-guard';
 
 /** Process entry: config, migrations, demo data when asked, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.nodeEnv);
+  installLastResortHandlers(process, logger);
   const db = createDb(config.databaseUrl);
   await migrate(db);
 

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import { t } from '../i18n';
 import type { AppContext } from './context';
@@ -16,6 +16,21 @@ function fromLibraryError(err: { type?: string; status?: number }): HttpError | 
   return undefined;
 }
 
+const CLIENT_FAULT_TYPES = new Set(['request.aborted', 'entity.parse.failed', 'request.size.invalid']);
+
+/**
+ * A body that broke off, was aborted or malformed on the way is the client's fault: one warning line (path without
+ * query, the cause's message), never "unhandled error".
+ */
+export function logClientFault(ctx: AppContext, req: Request, err: unknown): void {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  ctx.logger.warn({ path: pathWithoutQuery(req.originalUrl), cause: (cause as Error)?.message }, 'client fault: broken request body');
+}
+
+function isClientFault(err: unknown): boolean {
+  return (err as { clientFault?: boolean }).clientFault === true || CLIENT_FAULT_TYPES.has((err as { type?: string }).type ?? '');
+}
+
 /** Unknown paths: anonymous callers are sent to log in first, so nothing about the URL space leaks. */
 export function notFoundHandler(): RequestHandler {
   return (req) => { throw req.user ? new NotFound() : new Unauthenticated(); };
@@ -27,7 +42,7 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
     const typed: HttpError | undefined = err instanceof HttpError ? err : fromLibraryError(err);
     if (!typed) {
       ctx.logger.error({ err, path: pathWithoutQuery(req.originalUrl) }, 'unhandled error');
-    }
+    } else if (isClientFault(err)) logClientFault(ctx, req, err);
     const status = typed?.status ?? 500;
     const lang = req.lang ?? 'da';
     const csrf = (err as { csrf?: boolean }).csrf === true;
@@ -44,7 +59,11 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
         ctx.logger.error({ err: auditErr }, 'could not audit a refused access');
       }
     }
-    if (res.headersSent) return;
+    // A download that fails half way must not look complete: the connection is cut, not left hanging.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     if (isApiRequest(req)) {
       const body: Record<string, unknown> = { code: typed?.code ?? 'internal', message, fields: typed?.fields ?? {} };
       if (typed instanceof Conflict && typed.current !== undefined) body.current = typed.current;

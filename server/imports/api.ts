@@ -8,6 +8,7 @@ import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { today } from '../time';
 import { runImport } from './service';
+import { guardedUpload } from './upload';
 
 /** `?dry_run=1` / `?pseudonymise=1`: a yes/no flag in the query; anything else than 1/0/true/false is a 400. */
 export function queryFlag(req: Request, name: string): boolean {
@@ -52,7 +53,7 @@ export function importsApi(ctx: AppContext): Router {
     const dryRun = queryFlag(req, 'dry_run');
     refuseDeclaredTooLarge(req, ctx.config.maxUploadBytes);
     const report = await runImport({ db: ctx.db, cprKey: ctx.config.cprKey, maxBytes: ctx.config.maxUploadBytes, lang: req.lang },
-      userOf(req), actorOf(req), req, { dryRun });
+      userOf(req), actorOf(req), guardedUpload(req, req.lang), { dryRun });
     res.status(!dryRun && report.errors.length > 0 ? 400 : 200).json(report);
   });
 

@@ -1,6 +1,4 @@
-import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
-import type { Readable } from 'node:stream';
 import { actorOf } from '../audit/record';
 import { requireAccess } from '../auth/middleware';
 import type { AppContext } from '../http/context';
@@ -9,26 +7,8 @@ import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge, sendCourseExport } from './api';
 import { runImport, type ImportReport } from './service';
-
-/** The first file part of a multipart upload, as a stream (busboy: parsed as it arrives, never buffered whole). */
-function uploadedFile(req: Request, maxBytes: number): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      // One byte over the limit reaches the import's counter, which answers 413.
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 20 } });
-    } catch {
-      return reject(new Invalid({ file: t(req.lang, 'imports.no_file') }));
-    }
-    const broken = () => new Invalid({ file: t(req.lang, 'imports.upload_broken') });
-    let file: Readable | undefined;
-    bb.on('file', (_name, stream) => { file = stream; resolve(stream); });
-    // A truncated or malformed multipart body is the client's fault: a 400, also when the file is half read.
-    bb.on('error', () => { if (file) file.destroy(broken()); else reject(broken()); });
-    bb.on('close', () => reject(new Invalid({ file: t(req.lang, 'imports.no_file') })));
-    req.pipe(bb);
-  });
-}
+import { BrokenUpload, guardedUpload, uploadedFile } from './upload';
+import { logClientFault } from '../http/error-handler';
 
 /** Pages: Import (upload, dry run, commit) and Eksport (the course export download). */
 export function importsRoutes(ctx: AppContext): Router {
@@ -47,9 +27,10 @@ export function importsRoutes(ctx: AppContext): Router {
       refuseDeclaredTooLarge(req, ctx.config.maxUploadBytes + 64 * 1024);
       const file = await uploadedFile(req, ctx.config.maxUploadBytes);
       report = await runImport({ db: ctx.db, cprKey: ctx.config.cprKey, maxBytes: ctx.config.maxUploadBytes, lang: req.lang },
-        userOf(req), actorOf(req), file, { dryRun });
+        userOf(req), actorOf(req), guardedUpload(file, req.lang), { dryRun });
     } catch (err) {
       if (err instanceof TooLarge) return renderImport(req, res, 413, { alert: t(req.lang, 'imports.too_large', { mb: Math.round(ctx.config.maxUploadBytes / 1048576) }) });
+      if (err instanceof BrokenUpload) logClientFault(ctx, req, err);
       if (err instanceof Invalid) return renderImport(req, res, 400, { alert: Object.values(err.fields).join(' ') });
       throw err;
     }
