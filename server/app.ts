@@ -7,6 +7,7 @@ import { authenticate, csrfProtection, enforcePasswordChange } from './auth/midd
 import { authRoutes, LANG_COOKIE } from './auth/routes';
 import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { normaliseInput, refuseInputFaults } from './http/input';
 import { requestLogger } from './logger';
 import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
@@ -72,8 +73,10 @@ export function createApp(ctx: AppContext): Express {
   });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/api', express.json({ limit: '2mb' }));
+  app.use(normaliseInput());
   app.use(authenticate(ctx));
   app.use(csrfProtection());
+  app.use(refuseInputFaults());
   app.use(enforcePasswordChange());
   app.use(viewLocals(ctx));
 

@@ -82,6 +82,11 @@ export const da = {
     start_intro: 'Vælg, hvad du vil arbejde med.',
     start_scope: 'Du har adgang til {scope} som {roles}.',
   },
+  input: {
+    control_char: 'Feltet indeholder et kontroltegn (fx NUL, tabulator eller linjeskift), som ikke kan gemmes. Fjern tegnet og prøv igen.',
+    too_deep: 'Værdien er for dybt indlejret.',
+    refused: 'Feltet "{field}": {message}',
+  },
   errors: {
     unauthenticated: 'Du skal logge ind.',
     forbidden: 'Du har ikke adgang til denne side eller handling.',
@@ -706,6 +711,7 @@ export const da = {
     errors: {
       not_utf8: 'Filen er ikke gemt som UTF-8. Gem den igen som "CSV UTF-8" og prøv igen.',
       unbalanced_quote: 'Et anførselstegn (") åbnes i denne række men lukkes ikke, eller et felt fortsætter efter et lukkende anførselstegn.',
+      control_char: 'Feltet indeholder et kontroltegn (fx NUL, tabulator eller linjeskift), som ikke kan gemmes.',
       empty_file: 'Filen er tom.',
       no_data_row: 'Filen har kun en overskriftslinje og ingen forløb.',
       record_too_large: 'Rækken er for lang (over {max} kB). Filen er sandsynligvis ikke en CSV-fil med forløb.',

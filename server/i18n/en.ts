@@ -84,6 +84,11 @@ export const en: typeof da = {
     start_intro: 'Choose what to work on.',
     start_scope: 'You have access to {scope} as {roles}.',
   },
+  input: {
+    control_char: 'The field holds a control character (e.g. NUL, tab or line break), which cannot be saved. Remove it and try again.',
+    too_deep: 'The value is nested too deeply.',
+    refused: 'The field "{field}": {message}',
+  },
   errors: {
     unauthenticated: 'You must log in.',
     forbidden: 'You do not have access to this page or action.',
@@ -708,6 +713,7 @@ export const en: typeof da = {
     errors: {
       not_utf8: 'The file is not saved as UTF-8. Save it again as "CSV UTF-8" and try again.',
       unbalanced_quote: 'A quote (") opens in this row but is not closed, or a field goes on after a closing quote.',
+      control_char: 'The field holds a control character (e.g. NUL, tab or line break), which cannot be saved.',
       empty_file: 'The file is empty.',
       no_data_row: 'The file has only a header line and no courses.',
       record_too_large: 'The row is too long (over {max} kB). The file is probably not a CSV file of courses.',

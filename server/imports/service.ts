@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { CurrentUser } from '../auth/access';
 import { isPostgres } from '../db/connect';
+import { hasControlChar, normaliseText } from '../http/input';
 import { Forbidden } from '../http/errors';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
@@ -46,12 +47,17 @@ async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportConte
       // After a bad header the rest is still read, for the file faults it may hold, but not interpreted.
       if (!headerOk) continue;
       count++;
+      const controlAt = rec.cells.findIndex((c) => hasControlChar(c));
+      if (controlAt >= 0) {
+        errors.push(fault(rec.line, header[controlAt] ?? null, 'control_char', ctx.lang));
+        continue;
+      }
       if (rec.cells.length !== header.length) {
         errors.push(fault(rec.line, null, 'field_count', ctx.lang, { got: rec.cells.length, expected: header.length }));
         continue;
       }
       rows.lines.push(rec.line);
-      rows.cells.push(JSON.stringify(rec.cells));
+      rows.cells.push(JSON.stringify(rec.cells.map(normaliseText)));
     }
     if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
   } catch (err) {
