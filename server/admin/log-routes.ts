@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { guardFormula } from '../http/spreadsheet-safety';
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
@@ -86,7 +87,7 @@ export function logRoutes(ctx: AppContext): Router {
       action: 'audit_log_patient_export', entity: 'patient', entityId: p.id, patientId: p.id, municipalityCode: p.municipality_code,
       detail: { rows: rows.length },
     })));
-    const csv = stringify(rows.map((r) => CSV_COLUMNS.map((c) => r[c] ?? '')), { header: true, columns: [...CSV_COLUMNS] });
+    const csv = stringify(rows.map((r) => CSV_COLUMNS.map((c) => guardFormula(String(r[c] ?? '')))), { header: true, columns: [...CSV_COLUMNS] });
     noStore(res);
     res.type('text/csv; charset=utf-8').attachment('adgangslog.csv').send(csv);
   });

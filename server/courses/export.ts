@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../auth/scope';
 import { dbJson } from '../db/codecs';
+import { guardFormula } from '../http/spreadsheet-safety';
 import { decryptCpr, pseudonym } from './cpr';
 import { VARIABLE, VARIABLE_NAMES, type CourseValues, type Value, type VariableName } from './variables';
 
@@ -71,7 +72,7 @@ export function exportColumns(pseudonymise: boolean): string[] {
 function exportLine(c: StoredCourse, columns: string[], cprKey: Buffer): string {
   return columns.map((col) => quoted(col === 'pseudonym'
     ? pseudonym(cprKey, String(c.values.cpr))
-    : formatCell(col as VariableName, c.values[col as VariableName]))).join(';') + '\r\n';
+    : guardFormula(formatCell(col as VariableName, c.values[col as VariableName])))).join(';') + '\r\n';
 }
 
 /** The snapshot an export covers: the highest course id and the patients contained (for the audit, one row each). */

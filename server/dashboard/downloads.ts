@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { guardFormula } from '../http/spreadsheet-safety';
 
 /** The columns of formats.md "Indicator results", in order; the funnel download adds the limits. */
 export const RESULT_COLUMNS = [
@@ -46,7 +47,7 @@ function csvField(column: string, value: unknown): string {
   if (DECIMAL_COLUMNS.has(column)) return fixed4(Number(value));
   if (BOOLEAN_COLUMNS.has(column)) return value ? '1' : '0';
   if (column === 'computed_at') return isoToSecond(value);
-  return String(value);
+  return guardFormula(String(value));
 }
 
 /** CSV bytes: header first, `;`, UTF-8 with BOM, CRLF, quoting only where needed. */
@@ -55,15 +56,35 @@ export function toCsv(rows: readonly DownloadRow[], columns: readonly string[]):
   return Buffer.from(stringify([columns as string[], ...records], { delimiter: ';', record_delimiter: '\r\n', bom: true }), 'utf8');
 }
 
+const COPENHAGEN_PARTS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Copenhagen', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+
+/**
+ * An instant as the wall clock in Denmark, for a spreadsheet date cell (which has no time zone): the page shows
+ * computed_at in Danish time, so the XLSX does too. null for an unreadable value.
+ */
+export function danishWallClock(iso: unknown): Date | null {
+  const d = new Date(String(iso));
+  if (Number.isNaN(d.getTime())) return null;
+  const p = Object.fromEntries(COPENHAGEN_PARTS.formatToParts(d).map((x) => [x.type, x.value]));
+  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second));
+}
+
+/** A typed cell: numbers as numbers, text always a string cell (a value such as "=HYPERLINK(…)" is never a formula). */
 function xlsxCell(column: string, value: unknown): ExcelJS.CellValue {
   if (value === null || value === undefined) return null;
   if (TEXT_COLUMNS.has(column)) return String(value);
   if (BOOLEAN_COLUMNS.has(column)) return value ? 1 : 0;
-  if (column === 'computed_at') return new Date(String(value));
-  return value as ExcelJS.CellValue;
+  if (column === 'computed_at') return danishWallClock(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return String(value);
 }
 
-/** XLSX bytes: the same columns, typed and unrounded cells; unit_code and period as text. */
+/**
+ * XLSX bytes: the same columns, typed and unrounded cells; unit_code and period as text; fractions shown with a
+ * percent format, computed_at in Danish time as on the page, the header frozen and with an autofilter.
+ */
 export async function toXlsx(rows: readonly DownloadRow[], columns: readonly string[], sheetName: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
@@ -74,8 +95,12 @@ export async function toXlsx(rows: readonly DownloadRow[], columns: readonly str
     const col = sheet.getColumn(i + 1);
     col.width = Math.max(10, c.length + 2);
     if (TEXT_COLUMNS.has(c)) col.numFmt = '@';
-    if (c === 'computed_at') col.numFmt = 'yyyy-mm-dd hh:mm:ss';
+    if (DECIMAL_COLUMNS.has(c)) col.numFmt = '0.0%';
+    if (c === 'computed_at') col.numFmt = 'dd.mm.yyyy hh:mm';
   });
+  // Column formats reach the data cells; the header keeps text.
+  sheet.getRow(1).eachCell((c) => { c.numFmt = '@'; });
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

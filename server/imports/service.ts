@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../audit/record';
 import type { CurrentUser } from '../auth/access';
 import { isPostgres } from '../db/connect';
 import { hasControlChar, normaliseText } from '../http/input';
+import { unguardFormula } from '../http/spreadsheet-safety';
 import { Forbidden } from '../http/errors';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
@@ -57,7 +58,7 @@ async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportConte
         continue;
       }
       rows.lines.push(rec.line);
-      rows.cells.push(JSON.stringify(rec.cells.map(normaliseText)));
+      rows.cells.push(JSON.stringify(rec.cells.map((c) => unguardFormula(normaliseText(c)))));
     }
     if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
   } catch (err) {
