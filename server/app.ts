@@ -7,6 +7,7 @@ import { authenticate, csrfProtection, enforcePasswordChange } from './auth/midd
 import { authRoutes, LANG_COOKIE } from './auth/routes';
 import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { noStoreWhenLoggedIn } from './http/cache-control';
 import { normaliseInput, refuseInputFaults } from './http/input';
 import { requestLogger } from './logger';
 import { viewLocals } from './http/render';
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', express.json({ limit: '2mb' }));
   app.use(normaliseInput());
   app.use(authenticate(ctx));
+  app.use(noStoreWhenLoggedIn());
   app.use(csrfProtection());
   app.use(refuseInputFaults());
   app.use(enforcePasswordChange());
