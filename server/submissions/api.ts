@@ -29,10 +29,9 @@ export function submissionsApi(ctx: AppContext): Router {
   r.post('/api/v1/submissions', gate, async (req, res) => {
     const user = userOf(req);
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
-    if (body.dry_run !== undefined && typeof body.dry_run !== 'boolean') {
-      throw new Invalid({ dry_run: t(req.lang, 'submissions.dry_run_invalid') });
-    }
-    const input = await parseSubmissionRequest(ctx.db, user.scope, body, 'json', req.lang);
+    const dryRunFault: Record<string, string> = body.dry_run !== undefined && typeof body.dry_run !== 'boolean'
+      ? { dry_run: t(req.lang, 'submissions.dry_run_invalid') } : {};
+    const input = await parseSubmissionRequest(ctx.db, user.scope, body, 'json', req.lang, dryRunFault);
     if (body.dry_run === true) {
       const { replaces, ...report } = await validateSubmission(ctx.db, ctx.config.cprKey, actorOf(req), input, req.lang);
       void replaces;
@@ -44,8 +43,8 @@ export function submissionsApi(ctx: AppContext): Router {
   });
 
   r.get('/api/v1/submissions/:id/file', gate, async (req, res) => {
-    const part = readPart(req.query.part ?? 'zip', req.lang);
-    const file = await downloadPart(ctx.db, ctx.config.cprKey, actorOf(req), userOf(req).scope, readId(req.params.id), part);
+    const file = await downloadPart(ctx.db, ctx.config.cprKey, actorOf(req), userOf(req).scope, readId(req.params.id),
+      () => readPart(req.query.part ?? 'zip', req.lang));
     sendFile(res, file);
   });
 

@@ -101,7 +101,7 @@ export function submissionsRoutes(ctx: AppContext): Router {
   });
 
   r.get('/indberetning/:id/fil/:part', gate, async (req, res) => {
-    const file = await downloadPart(ctx.db, ctx.config.cprKey, actorOf(req), userOf(req).scope, readId(req.params.id), readPart(req.params.part, req.lang));
+    const file = await downloadPart(ctx.db, ctx.config.cprKey, actorOf(req), userOf(req).scope, readId(req.params.id), () => readPart(req.params.part, req.lang));
     sendFile(res, file);
   });
 

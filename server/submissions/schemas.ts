@@ -18,12 +18,17 @@ function readDate(raw: unknown, mode: 'json' | 'form'): string | null {
 }
 
 /**
- * Period and scope of a submission request. Bad dates or an unknown scope code → 400 at the field; a scope
- * outside the user's own → 404 (never a hint that it exists). The scope defaults to the user's own.
+ * Period and scope of a submission request, in product.md's order of answers: a scope outside the user's own → 404
+ * (never a hint that it exists) before any 400; then bad dates, an unknown scope code or a caller's `extra` field
+ * messages → 400 at the fields. The scope defaults to the user's own.
  */
 export async function parseSubmissionRequest(
   db: Knex, userScope: Scope, raw: { from?: unknown; to?: unknown; scope?: unknown }, mode: 'json' | 'form', lang: Lang,
+  extra: Record<string, string> = {},
 ): Promise<SubmissionInput> {
+  const code = raw.scope === undefined || raw.scope === null || raw.scope === '' ? userScope.code : raw.scope;
+  const scope = typeof code === 'string' ? await resolveScope(db, code.trim()) : null;
+  if (scope && (scope.kind === 'country' || !scopeContains(userScope, scope))) throw new NotFound();
   const fields: Record<string, string> = {};
   const from = readDate(raw.from, mode);
   const to = readDate(raw.to, mode);
@@ -31,11 +36,9 @@ export async function parseSubmissionRequest(
   if (!from) fields.from = t(lang, 'submissions.from_invalid', { format });
   if (!to) fields.to = t(lang, 'submissions.to_invalid', { format });
   if (from && to && to < from) fields.to = t(lang, 'submissions.to_before_from');
-  const code = raw.scope === undefined || raw.scope === null || raw.scope === '' ? userScope.code : raw.scope;
-  const scope = typeof code === 'string' ? await resolveScope(db, code.trim()) : null;
   if (!scope) fields.scope = t(lang, 'submissions.scope_invalid');
+  Object.assign(fields, extra);
   if (Object.keys(fields).length) throw new Invalid(fields, t(lang, 'submissions.request_invalid'));
-  if (scope!.kind === 'country' || !scopeContains(userScope, scope!)) throw new NotFound();
   return { from: from!, to: to!, scope: scope! };
 }
 

@@ -147,11 +147,16 @@ const CONTENT_TYPES: Record<Part, string> = {
   csv: 'text/csv; charset=utf-8', manifest: 'application/json; charset=utf-8', zip: 'application/zip',
 };
 
-/** The stored bytes of one part, decrypted; audited with one row per patient contained. 404 outside the scope. */
-export async function downloadPart(db: Knex, cprKey: Buffer, actor: Actor, scope: Scope, id: number, part: Part):
+/**
+ * The stored bytes of one part, decrypted; audited with one row per patient contained. 404 outside the scope; the
+ * part may be given as a reader that throws its 400, called only after the 404 check.
+ */
+export async function downloadPart(db: Knex, cprKey: Buffer, actor: Actor, scope: Scope, id: number, partOrReader: Part | (() => Part)):
   Promise<{ name: string; contentType: string; bytes: Buffer }> {
   const s = await findSubmission(db, scope, id);
   if (!s) throw new NotFound({ entity: 'submission', entityId: id });
+  // The part is read only now: a submission outside the scope is 404 before a bad part's 400 (order of answers).
+  const part = typeof partOrReader === 'function' ? partOrReader() : partOrReader;
   const bytes = decryptBytes(cprKey, await storedPart(db, id, part));
   await auditContained(db, actor, 'submission_download', id, await patientsOf(db, id), { part });
   const name = part === 'csv' ? s.csv_name : part === 'manifest' ? s.manifest_name : s.zip_name;
