@@ -17,7 +17,13 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** knex for sqlite:<path> or postgres://…; SQLite with WAL, foreign keys and a busy timeout. */
-export function createDb(databaseUrl: string, opts: { searchPath?: string; poolMax?: number; idleTimeoutMillis?: number } = {}): Db {
+/**
+ * SQLite's `synchronous` setting. FULL (the default) syncs the WAL at every commit, so an acknowledged save survives a
+ * power cut; NORMAL survives a process kill only (bench/sqlite-durability.ts measures the difference).
+ */
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+export function createDb(databaseUrl: string, opts: { searchPath?: string; poolMax?: number; idleTimeoutMillis?: number; sqliteSynchronous?: SqliteSynchronous } = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
     return knex({
       client: 'pg',
@@ -42,7 +48,7 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
           if (e1) return done(e1, conn);
           conn.run('PRAGMA journal_mode = WAL', () => {
             conn.run('PRAGMA busy_timeout = 5000', (e3) => {
-              conn.run('PRAGMA synchronous = NORMAL', () => done(e3, conn));
+              conn.run(`PRAGMA synchronous = ${opts.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`, () => done(e3, conn));
             });
           });
         });

@@ -26,3 +26,14 @@ describe(`database (${testEngine})`, () => {
     expect(await db('audit_log').count({ n: '*' })).to.deep.equal([{ n: 1 }]);
   });
 });
+
+describe('SQLite durability', () => {
+  it('runs WAL with synchronous=FULL, so an acknowledged commit survives a power cut', async function () {
+    if (testEngine !== 'sqlite') this.skip();
+    const db = await freshDb();
+    const [{ synchronous }] = await db.raw('PRAGMA synchronous');
+    const [{ journal_mode }] = await db.raw('PRAGMA journal_mode');
+    expect(synchronous).to.equal(2); // 0 OFF, 1 NORMAL, 2 FULL
+    expect(journal_mode).to.equal('wal');
+  });
+});
