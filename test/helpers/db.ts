@@ -46,7 +46,9 @@ export async function freshDatabaseUrl(): Promise<{ url: string; searchPath?: st
 export async function freshDb(): Promise<Db> {
   const { url, searchPath } = await freshDatabaseUrl();
   // Idle PostgreSQL connections close quickly: a run opens hundreds of test databases.
-  const db = createDb(url, { searchPath, poolMax: 4, idleTimeoutMillis: 300 });
+  // Throwaway test files need no power-cut durability: NORMAL spares an fsync per commit (the product runs FULL,
+  // which test/integration/db.test.ts checks).
+  const db = createDb(url, { searchPath, poolMax: 4, idleTimeoutMillis: 300, sqliteSynchronous: 'NORMAL' });
   if (testEngine === 'pg') await migrate(db);
   opened.push(db);
   return db;

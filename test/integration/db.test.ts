@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { freshDb, testEngine } from '../helpers/db';
+import { createDb } from '../../server/db/connect';
+import { freshDatabaseUrl, freshDb, testEngine } from '../helpers/db';
 
 describe(`database (${testEngine})`, () => {
   it('has the 98 municipalities in the order of municipalities.csv', async () => {
@@ -30,10 +31,11 @@ describe(`database (${testEngine})`, () => {
 describe('SQLite durability', () => {
   it('runs WAL with synchronous=FULL, so an acknowledged commit survives a power cut', async function () {
     if (testEngine !== 'sqlite') this.skip();
-    const db = await freshDb();
+    const db = createDb((await freshDatabaseUrl()).url);
     const [{ synchronous }] = await db.raw('PRAGMA synchronous');
     const [{ journal_mode }] = await db.raw('PRAGMA journal_mode');
     expect(synchronous).to.equal(2); // 0 OFF, 1 NORMAL, 2 FULL
     expect(journal_mode).to.equal('wal');
+    await db.destroy();
   });
 });
