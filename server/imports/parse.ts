@@ -9,7 +9,7 @@ export class FileFault extends Error {
 }
 
 /** One CSV record: the physical line it starts on (1 = header) and its cells. */
-export interface CsvRecord { line: number; cells: string[] }
+export interface CsvRecord { line: number; cells: string[]; delimiter: ';' | ',' }
 
 /** No course row comes near this; a bigger record is a broken file (a runaway quote, a binary upload). */
 export const MAX_RECORD_BYTES = 64 * 1024;
@@ -38,6 +38,15 @@ const countChar = (s: string, c: string): number => {
   return n;
 };
 
+/** A UTF-16 file (what a spreadsheet saves as "Unicode text"): its byte-order mark, or NUL bytes between ASCII letters. */
+function looksUtf16(first: Buffer): boolean {
+  if (first.length >= 2 && ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff))) return true;
+  const head = first.subarray(0, 64);
+  let nul = 0;
+  for (const b of head) if (b === 0) nul++;
+  return head.length >= 8 && nul >= head.length / 4;
+}
+
 /** The upload as UTF-8 text chunks (BOM dropped); TooLarge past maxBytes, FileFault not_utf8 at the line of the bad byte. */
 export async function* decodeUtf8(source: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -45,6 +54,7 @@ export async function* decodeUtf8(source: AsyncIterable<Buffer | string>, maxByt
   let lines = 0;
   for await (const raw of source) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    if (bytes === 0 && looksUtf16(chunk)) throw new FileFault('utf16', 1);
     bytes += chunk.length;
     if (bytes > maxBytes) throw new TooLarge();
     let text: string;
@@ -65,10 +75,41 @@ export async function* decodeUtf8(source: AsyncIterable<Buffer | string>, maxByt
   }
 }
 
-/** `;` or `,`: the header line decides (what Danish spreadsheets write wins a tie). */
+const UNICODE_BREAKS = /[\u0085\u2028\u2029]/;
+
+/**
+ * Text with every line ending as LF: CRLF (Windows), CR alone (old Mac) and LF, also mixed in one file, each count
+ * as one physical line. A Unicode line or paragraph separator is a FileFault line_endings at its line (a file whose
+ * records are joined by them cannot be read as lines).
+ */
+export async function* normaliseLineEndings(texts: AsyncIterable<string>): AsyncGenerator<string> {
+  let carry = '';
+  let lines = 0;
+  for await (const chunk of texts) {
+    let text = carry + chunk;
+    carry = '';
+    // A CR at the end of a chunk may be the first half of a CRLF.
+    if (text.endsWith('\r')) { carry = '\r'; text = text.slice(0, -1); }
+    const unified = text.replace(/\r\n?/g, '\n');
+    const odd = UNICODE_BREAKS.exec(unified);
+    if (odd) throw new FileFault('line_endings', lines + 1 + countNewlines(unified, odd.index), { char: 'U+' + odd[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') });
+    lines += countNewlines(unified);
+    if (unified) yield unified;
+  }
+  if (carry) yield '\n';
+}
+
+/**
+ * `;` or `,`: the header line decides (what Danish spreadsheets write wins a tie). A header with neither but with
+ * tabs or another separator is a FileFault wrong_separator (naming the separator), not a list of unknown columns.
+ */
 export function detectDelimiter(headerLine: string): ';' | ',' {
   const semicolons = headerLine.split(';').length;
   const commas = headerLine.split(',').length;
+  if (semicolons === 1 && commas === 1) {
+    const other = /[\t|:]/.exec(headerLine);
+    if (other) throw new FileFault('wrong_separator', 1, { sep: other[0] === '\t' ? 'TAB' : other[0] });
+  }
   return commas > semicolons ? ',' : ';';
 }
 
@@ -87,7 +128,7 @@ function parserFor(delimiter: string): Parser {
  * quote, a record over MAX_RECORD_BYTES, an empty file) are thrown as FileFault at the line where the record starts.
  */
 export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<CsvRecord> {
-  const texts = decodeUtf8(source, maxBytes);
+  const texts = normaliseLineEndings(decodeUtf8(source, maxBytes));
   let head = '';
   let first = await texts.next();
   while (!first.done && !head.includes('\n') && head.length < MAX_RECORD_BYTES) {
@@ -96,7 +137,8 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
   }
   if (!first.done) head += first.value;
   if (head.trim() === '') throw new FileFault('empty_file', 1);
-  const parser = parserFor(detectDelimiter(head.split('\n')[0]));
+  const delimiter = detectDelimiter(head.split('\n')[0]);
+  const parser = parserFor(delimiter);
   // Records are taken as the parser emits them ('data'), so an error arrives after every record before it.
   const queue: RawRecord[] = [];
   let failure: unknown;
@@ -117,17 +159,15 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
       parser.destroy(err as Error);
     }
   })();
-  // csv-parse's `raw` of a CRLF file keeps each line break's CR but not the LF of a record delimiter.
-  const crlf = head.split('\n')[0].endsWith('\r');
-  const breaks = (text: string) => (crlf ? countChar(text, '\r') : countChar(text, '\n'));
+  const breaks = (text: string) => countChar(text, '\n');
   let consumed = 0;
   try {
     for (let next = 0; ;) {
       if (next < queue.length) {
         const rec = queue[next];
         queue[next++] = undefined as unknown as RawRecord;
-        const leading = (crlf ? /^\r*/ : /^\n*/).exec(rec.raw)![0];
-        yield { line: consumed + 1 + breaks(leading), cells: rec.record };
+        const leading = /^\n*/.exec(rec.raw)![0];
+        yield { line: consumed + 1 + breaks(leading), cells: rec.record, delimiter };
         consumed += breaks(rec.raw);
         if (next > 4096) { queue.splice(0, next); next = 0; }
         continue;

@@ -7,7 +7,8 @@ import { unguardFormula } from '../http/spreadsheet-safety';
 import { Forbidden } from '../http/errors';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
-import { FileFault, readCsv } from './parse';
+import { FileFault, readCsv, type CsvRecord } from './parse';
+import { isVariableName } from '../courses/variables';
 import { planRows, type PlannedRow, type ReadRows } from './plan';
 import { checkHeader, fault, type ImportIssue } from './rows';
 
@@ -24,6 +25,21 @@ export interface ImportReport {
 
 export interface ImportContext { db: Knex; cprKey: Buffer; maxBytes: number; lang: Lang }
 
+/** A header cell as a variable name: surrounding spaces dropped, and capitals where the lower-case name is known. */
+function headerName(cell: string): string {
+  const name = cell.trim();
+  return isVariableName(name.toLowerCase()) ? name.toLowerCase() : name;
+}
+
+/** A row with another number of fields than the header: the other separator, if that explains it, else field_count. */
+function fieldCountFault(rec: CsvRecord, expected: number, lang: Lang): ImportIssue {
+  const other = rec.delimiter === ';' ? ',' : ';';
+  if (rec.cells.join(rec.delimiter).split(other).length === expected) {
+    return fault(rec.line, null, 'separator_mismatch', lang, { sep: other, header: rec.delimiter });
+  }
+  return fault(rec.line, null, 'field_count', lang, { got: rec.cells.length, expected });
+}
+
 /**
  * Read the whole upload into compact rows (no database): header checks, field counts, file faults. Each row is
  * kept as its line number and one JSON string of its cells, so 100 000 rows stay small. TooLarge propagates.
@@ -39,7 +55,7 @@ async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportConte
     for await (const rec of readCsv(source, ctx.maxBytes)) {
       lastLine = rec.line;
       if (!header) {
-        header = rec.cells.map((c) => c.trim());
+        header = rec.cells.map(headerName);
         errors.push(...checkHeader(header, ctx.lang));
         headerOk = errors.length === 0;
         rows.header = header;
@@ -47,6 +63,8 @@ async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportConte
       }
       // After a bad header the rest is still read, for the file faults it may hold, but not interpreted.
       if (!headerOk) continue;
+      // Lines of separators or spaces only (what a spreadsheet leaves below the data) are empty lines.
+      if (rec.cells.every((c) => c.trim() === '')) continue;
       count++;
       const controlAt = rec.cells.findIndex((c) => hasControlChar(c));
       if (controlAt >= 0) {
@@ -54,7 +72,7 @@ async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportConte
         continue;
       }
       if (rec.cells.length !== header.length) {
-        errors.push(fault(rec.line, null, 'field_count', ctx.lang, { got: rec.cells.length, expected: header.length }));
+        errors.push(fieldCountFault(rec, header.length, ctx.lang));
         continue;
       }
       rows.lines.push(rec.line);
