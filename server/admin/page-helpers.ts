@@ -25,6 +25,11 @@ export function noStore(res: Response): void {
   res.set('Cache-Control', 'no-store');
 }
 
+/** `?page=`: a whole number from 1 (at most 6 digits); anything else (1.5, 1e309, -1, text) is the first page. */
+export function pageParam(raw: unknown): number {
+  return typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1;
+}
+
 export function pager(page: number, total: number, pageSize: number) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return { page, pages, total, prev: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null };

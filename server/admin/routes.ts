@@ -11,7 +11,7 @@ import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { logRoutes } from './log-routes';
 import { grantableScopes, getUserInScope, listUsers, PAGE_SIZE, scopeLabels } from './queries';
-import { fieldMessages, idParam, invalidToErrors, noStore, pager } from './page-helpers';
+import { fieldMessages, idParam, invalidToErrors, noStore, pageParam, pager } from './page-helpers';
 import { FieldError, parseInput, userCreateSchema, userEditSchema } from './schemas';
 import { createUser, deactivateUser, reactivateUser, resetPassword, updateUser } from './service';
 import { tokenRoutes } from './token-routes';
@@ -33,7 +33,7 @@ export function adminRoutes(ctx: AppContext): Router {
   router.get('/admin', gate, (_req, res) => res.redirect(303, '/admin/brugere'));
 
   router.get('/admin/brugere', gate, async (req, res) => {
-    const page = Math.max(1, Number(req.query.page) || 1);
+    const page = pageParam(req.query.page);
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
     const { items, total } = await listUsers(db, userOf(req).scope, { q, page });
     const labels = await scopeLabels(db);

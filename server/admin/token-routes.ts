@@ -9,7 +9,7 @@ import { setFlash } from '../http/render';
 import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { activeUsersInScope, listTokens, PAGE_SIZE } from './queries';
-import { fieldMessages, idParam, invalidToErrors, noStore, pager } from './page-helpers';
+import { fieldMessages, idParam, invalidToErrors, noStore, pageParam, pager } from './page-helpers';
 import { FieldError, parseInput, tokenIssueSchema } from './schemas';
 import { issueTokenFor, revokeTokenById } from './tokens';
 
@@ -20,7 +20,7 @@ export function tokenRoutes(ctx: AppContext): Router {
   const gate = requireAccess(ctx, 'admin');
 
   async function tokensPage(req: Request, res: Response, status: number, values: Record<string, string>, errors: FieldError[]) {
-    const page = Math.max(1, Number(req.query.page) || 1);
+    const page = pageParam(req.query.page);
     const scope = userOf(req).scope;
     const { items, total } = await listTokens(db, scope, page);
     const now = new Date().toISOString();

@@ -59,3 +59,18 @@ describe('order of answers: out of scope (404) before a stale version (409) and 
     expect([patch.status, section.status]).to.deep.equal([409, 409]);
   });
 });
+
+describe('admin lists: an odd ?page= (1e309, 1.5, -1) shows the first page', () => {
+  it('never pages to Infinity or a fraction', async function () {
+    this.timeout(30_000);
+    const t = await testApp();
+    const admin = await loginAs(t.app, 'admin@demo.dk');
+    for (const path of ['/admin/brugere', '/admin/noegler']) {
+      for (const page of ['1e309', '1.5', '-1']) {
+        const res = await admin.agent.get(`${path}?page=${page}`);
+        expect(res.status, `${path}?page=${page}`).to.equal(200);
+        expect(res.text.replace(/page=[^"&]*/g, ''), `${path}?page=${page}`).to.not.match(/Infinity|NaN|\b1[.,]5\b/);
+      }
+    }
+  });
+});
