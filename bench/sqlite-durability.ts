@@ -23,6 +23,25 @@ function cpr(i: number): string {
   return `${day}${month}${year}${String(1000 + Math.floor(i / 20160)).padStart(4, '0')}`;
 }
 
+/** Bare commits per second (one audit row each, its own transaction): the fsync cost without the service's CPU work. */
+async function commitsPerSecond(mode: SqliteSynchronous): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-durability-'));
+  const db = createDb('sqlite:' + path.join(dir, 'bench.sqlite'), { sqliteSynchronous: mode });
+  try {
+    await migrate(db);
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < 3000) {
+      await db.transaction((trx) => trx('audit_log').insert({ at: new Date().toISOString(), action: 'bench' }));
+      n++;
+    }
+    return n / ((performance.now() - start) / 1000);
+  } finally {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function savesPerSecond(mode: SqliteSynchronous): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-durability-'));
   const db = createDb('sqlite:' + path.join(dir, 'bench.sqlite'), { sqliteSynchronous: mode });
@@ -60,4 +79,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
   }
   const [n, f] = [median(normal), median(full)];
   console.log(`median: NORMAL ${n.toFixed(0)} saves/s, FULL ${f.toFixed(0)} saves/s: FULL costs ${(100 * (1 - f / n)).toFixed(0)} % (disk: ${os.tmpdir()})`);
+  const bare: Record<SqliteSynchronous, number[]> = { NORMAL: [], FULL: [] };
+  for (let round = 0; round < 3; round++) {
+    bare.NORMAL.push(await commitsPerSecond('NORMAL'));
+    bare.FULL.push(await commitsPerSecond('FULL'));
+  }
+  console.log(`bare commits (one row each): NORMAL ${median(bare.NORMAL).toFixed(0)}/s, FULL ${median(bare.FULL).toFixed(0)}/s`);
 })();

@@ -16,7 +16,7 @@ import { HENVISNING, OPSTART, INDSATSER, AFSLUTNING, cprNo, createThroughForm } 
  * audited), sessions (each request touches its session) and login_attempts (failed logins are counted).
  */
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261130);
-const TOTAL = Number(process.env.HOSTILE_COUNT ?? 5200);
+const TOTAL = Number(process.env.HOSTILE_COUNT ?? 5000);
 const SLOW = /adgangskode|^\/log-ind$/;
 /** Routes that compute indicators, build files or validate submissions: sent a fifth as often (each is costly). */
 const HEAVY = /indikatorer|indicators|\.csv|\.xlsx|\/fil\/|\/file|indberetning|submissions|eksport/;
