@@ -45,7 +45,8 @@ function clean(value: unknown, field: string, faults: NonNullable<Request['input
   for (const [k, v] of Object.entries(value)) {
     const name = depth === 0 ? k : field;
     if (hasControlChar(k)) faults[name] ??= 'control_char';
-    out[normaliseText(k)] = clean(v, name, faults, depth + 1);
+    // defineProperty: a key "__proto__" (JSON.parse makes it an own key) stays a key and never becomes a prototype.
+    Object.defineProperty(out, normaliseText(k), { value: clean(v, name, faults, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
