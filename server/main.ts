@@ -3,7 +3,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDb, migrate } from './db/connect';
 import { purgeExpiredSessions } from './auth/sessions';
-import { purgeOldAttempts } from './auth/login-limits';
+import { purgeOldCounters } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
 import { createLogger } from './logger';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   await migrate(db);
 
   if (config.demoData) {
-    if (await createDemoUsersIfEmpty(db)) logger.info('demo users created');
+    if (await createDemoUsersIfEmpty(db, config.cprKey)) logger.info('demo users created');
     await seedDemoCoursesIfEmpty(db, config, (msg) => logger.info(msg));
     console.log('\nDemo logins (password: ' + DEMO_PASSWORD + '):');
     for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.roles.join(',').padEnd(10)} ${u.scope}`);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const server = http.createServer(app);
   const housekeeping = setInterval(() => {
     purgeExpiredSessions(db).catch((err) => logger.error({ err }, 'session purge failed'));
-    purgeOldAttempts(db).catch((err) => logger.error({ err }, 'login attempt purge failed'));
+    purgeOldCounters(db).catch((err) => logger.error({ err }, 'login counter purge failed'));
   }, 10 * 60_000);
   housekeeping.unref();
 

@@ -42,3 +42,29 @@ export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'to
     via,
   };
 }
+
+/** A user row with its two-factor state (for the login steps). */
+export interface LoginUserRow extends UserRow { totp_secret: string | null; totp_enrolled_at: string | null; totp_last_step: number | null; oidc_issuer: string | null; oidc_sub: string | null }
+
+export async function findLoginUser(db: Knex, by: { id: number } | { email: string }): Promise<LoginUserRow | undefined> {
+  const q = 'id' in by ? db('users').where('id', by.id) : db('users').where('email', normaliseEmail(by.email));
+  const row = await q.first();
+  if (!row) return undefined;
+  return {
+    ...row, active: dbBool(row.active), must_change_password: dbBool(row.must_change_password),
+    totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/** The user linked to a provider's (issuer, sub), if any. */
+export async function findUserByOidc(db: Knex, issuer: string, sub: string): Promise<LoginUserRow | undefined> {
+  const row = await db('users').where({ oidc_issuer: issuer, oidc_sub: sub }).first('id');
+  return row ? findLoginUser(db, { id: row.id }) : undefined;
+}
+
+/** Links an unlinked user to (issuer, sub); false when another request linked it first. */
+export async function linkOidc(db: Knex | Knex.Transaction, userId: number, issuer: string, sub: string): Promise<boolean> {
+  const changed = await db('users').where('id', userId).whereNull('oidc_sub')
+    .update({ oidc_issuer: issuer, oidc_sub: sub, updated_at: new Date().toISOString() });
+  return Number(changed) === 1;
+}

@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
 import type { Readable } from 'node:stream';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../auth/middleware';
+import { checkMultipartCsrf, requireAccess } from '../auth/middleware';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge } from '../http/errors';
 import { userOf } from '../http/request';
@@ -22,7 +22,19 @@ function uploadedFile(req: Request, maxBytes: number): Promise<Readable> {
     }
     const broken = () => new Invalid({ file: t(req.lang, 'imports.upload_broken') });
     let file: Readable | undefined;
-    bb.on('file', (_name, stream) => { file = stream; resolve(stream); });
+    let csrf: string | undefined;
+    bb.on('field', (name, value) => { if (name === '_csrf') csrf = value; });
+    bb.on('file', (_name, stream) => {
+      // The page form's CSRF token comes as a field before the file (never in the query string).
+      try {
+        checkMultipartCsrf(req, csrf);
+      } catch (err) {
+        stream.resume();
+        return reject(err);
+      }
+      file = stream;
+      resolve(stream);
+    });
     // A truncated or malformed multipart body is the client's fault: a 400, also when the file is half read.
     bb.on('error', () => { if (file) file.destroy(broken()); else reject(broken()); });
     bb.on('close', () => reject(new Invalid({ file: t(req.lang, 'imports.no_file') })));
