@@ -65,10 +65,19 @@ export class OidcRefused extends Error {
   constructor(public readonly reason: OidcRefusal, detail?: string) { super(detail ?? reason); }
 }
 
+function messages(err: unknown): string {
+  const out: string[] = [];
+  for (let c: unknown = err, i = 0; c && i < 4; c = (c as { cause?: unknown }).cause, i++) {
+    if (c instanceof Error) out.push(c.message);
+  }
+  return out.join(': ');
+}
+
 /** Maps openid-client's refusal to our audit reason. */
 function refusalOf(err: unknown): OidcRefusal {
-  const e = err as { code?: string; message?: string; error?: string; cause?: unknown };
-  const msg = String(e.message ?? '');
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  // openid-client wraps the checking library's error ("invalid response encountered"): read the whole chain.
+  const msg = messages(err);
   if (err instanceof client.AuthorizationResponseError) return 'provider_error';
   if (err instanceof client.ResponseBodyError) return 'token_error';
   if (/"state"/.test(msg)) return 'state';
@@ -94,7 +103,7 @@ export async function finishOidcLogin(config: Config, callbackUrl: URL, kept: { 
       pkceCodeVerifier: kept.verifier, expectedState: kept.state, expectedNonce: kept.nonce, idTokenExpected: true,
     });
   } catch (err) {
-    throw new OidcRefused(refusalOf(err), String((err as Error).message ?? err));
+    throw new OidcRefused(refusalOf(err), messages(err));
   }
   const claims = tokens.claims()!;
   const acr = typeof claims.acr === 'string' ? claims.acr : null;
