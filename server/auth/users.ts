@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit, type Actor } from '../audit/record';
 import { dbBool } from '../db/codecs';
 import type { CurrentUser, Role } from './access';
 import { resolveScope } from './scope';
@@ -67,4 +68,21 @@ export async function linkOidc(db: Knex | Knex.Transaction, userId: number, issu
   const changed = await db('users').where('id', userId).whereNull('oidc_sub')
     .update({ oidc_issuer: issuer, oidc_sub: sub, updated_at: new Date().toISOString() });
   return Number(changed) === 1;
+}
+
+/**
+ * An admin's unlink (CLI): the account forgets its (issuer, sub), so the next OIDC login with its verified email
+ * links it again. Audited. Returns false when no user has that email or it was not linked.
+ */
+export async function unlinkOidc(db: Knex, actor: Actor, email: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const user = await trx('users').where('email', normaliseEmail(email)).first('id', 'scope', 'oidc_issuer', 'oidc_sub');
+    if (!user?.oidc_sub) return false;
+    await trx('users').where('id', user.id).update({ oidc_issuer: null, oidc_sub: null, updated_at: new Date().toISOString() });
+    await recordAudit(trx, actor, {
+      action: 'oidc_unlink', entity: 'user', entityId: user.id, recordScope: user.scope,
+      detail: { old: { issuer: user.oidc_issuer, sub: user.oidc_sub }, new: { issuer: null, sub: null } },
+    });
+    return true;
+  });
 }

@@ -84,6 +84,8 @@ export const da = {
   },
   auth_sso: {
     button: 'Log ind med {name}',
+    cli_unlinked: '{email} er ikke længere koblet til et login hos identitetsudbyderen.',
+    cli_not_linked: 'Ingen bruger med e-mail {email} er koblet til et login hos identitetsudbyderen.',
     or_password: 'Eller log ind med e-mail og adgangskode',
     intro_sso_only: 'Log ind med din organisations login.',
     local_login_off: 'Log ind med adgangskode er slået fra. Brug knappen "Log ind med {name}".',

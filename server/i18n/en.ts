@@ -86,6 +86,8 @@ export const en: typeof da = {
   },
   auth_sso: {
     button: 'Log in with {name}',
+    cli_unlinked: '{email} is no longer linked to a login at the identity provider.',
+    cli_not_linked: 'No user with email {email} is linked to a login at the identity provider.',
     or_password: 'Or log in with email and password',
     intro_sso_only: "Log in with your organisation's login.",
     local_login_off: 'Password login is turned off. Use the button "Log in with {name}".',
