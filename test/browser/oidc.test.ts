@@ -183,6 +183,13 @@ describe('browser: single sign-on with OpenID Connect against a real provider', 
     await page.goto(first.href);
     expect((await auditReasons(pair)).at(-1)).to.equal('state');
 
+    // The provider answers with an error (the user cancelled there): refused as such.
+    await context.clearCookies();
+    const cancelled = await heldCallback(pair, 'kvalitet-1');
+    await page.goto(`${pair.url}/log-ind/oidc/callback?error=access_denied&state=${cancelled.searchParams.get('state')}&iss=${encodeURIComponent(pair.idp.issuer)}`);
+    expect((await auditReasons(pair)).at(-1)).to.equal('provider_error');
+    expect(await page.locator('.alert-error').innerText()).to.contain('afviste login');
+
     // A new login (new state) whose callback brings the first code, which the provider had already handed out.
     await context.clearCookies();
     const used = await heldCallback(pair, 'kvalitet-1');
