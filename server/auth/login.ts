@@ -33,5 +33,5 @@ export async function completeLogin(ctx: AppContext, req: Request, res: Response
     return createSession(trx, ctx.config.sessionSecret, user.id, req.ip ?? null, opts.idToken ?? null);
   });
   res.cookie(SESSION_COOKIE, sid, cookieOptions(ctx.config));
-  return user.must_change_password ? '/adgangskode' : safeNext(opts.next);
+  return user.must_change_password && opts.method !== 'oidc' ? '/adgangskode' : safeNext(opts.next);
 }

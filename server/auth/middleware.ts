@@ -52,6 +52,8 @@ export function authenticate(ctx: AppContext): RequestHandler {
       if (session === 'expired') req.sessionExpired = true;
       else if (session) {
         req.user = await userById(ctx, session.user_id, 'session');
+        // A password's forced change does not concern a login through the identity provider.
+        if (req.user && session.oidc_id_token) req.user.mustChangePassword = false;
         if (req.user) {
           req.sessionIdHash = session.id_hash;
           req.csrfToken = session.csrf_token;
