@@ -3,7 +3,6 @@ import { createApp } from './app';
 import crypto from 'node:crypto';
 import { oidcClient } from './auth/oidc';
 import { type Config, ConfigError, loadConfig } from './config';
-import { startIdp } from './demo/idp';
 import { createDb, migrate } from './db/connect';
 import { purgeExpiredSessions } from './auth/sessions';
 import { purgeOldCounters } from './auth/login-limits';
@@ -70,6 +69,8 @@ async function withDemoIdp(config: Config): Promise<Config> {
   const accounts = new Map(DEMO_USERS.map((u) => [u.email, { email: u.email, email_verified: true, name: u.name }]));
   const client = { clientId: 'hjertekvalitet-demo', clientSecret: crypto.randomBytes(24).toString('base64url') };
   try {
+    // Loaded only here: the provider package is large, and nothing else needs it.
+    const { startIdp } = await import('./demo/idp.js');
     const idp = await startIdp({ port, host: 'localhost', accounts, appUrl: config.publicUrl, ...client });
     console.log(`\nDemo identity provider: ${idp.issuer} (log in there with a demo user's email and any password)`);
     return { ...config, oidc: { issuer: idp.issuer, ...client, name: 'Demo Kommune', acr: [] } };
