@@ -24,6 +24,7 @@ const RUNS = 9;
 const config: Config = {
   port: 0, databaseUrl: 'sqlite::memory:', isPostgres: false, sessionSecret: 'bench-session-secret-0123456789abcdef',
   cprKey: Buffer.alloc(32, 7), production: false, nodeEnv: 'test', demoData: false, maxUploadBytes: 50 * 1024 * 1024, trustProxy: false,
+  publicUrl: 'http://127.0.0.1', localLogin: true,
 };
 
 async function login(app: ReturnType<typeof createApp>, email: string) {

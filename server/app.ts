@@ -4,7 +4,9 @@ import express, { Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import { authenticate, csrfProtection, enforcePasswordChange } from './auth/middleware';
+import { oidcRoutes } from './auth/oidc-routes';
 import { authRoutes, LANG_COOKIE } from './auth/routes';
+import { totpRoutes } from './auth/totp-routes';
 import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { noStoreWhenLoggedIn } from './http/cache-control';
@@ -42,7 +44,8 @@ export function createApp(ctx: AppContext): Express {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // The login button and Log ud post here and are redirected on to the identity provider (CSP checks redirects).
+        formAction: ["'self'", ...(ctx.config.oidc ? [new URL(ctx.config.oidc.issuer).origin] : [])],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
@@ -83,6 +86,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(viewLocals(ctx));
 
   app.use(authRoutes(ctx));
+  app.use(totpRoutes(ctx));
+  app.use(oidcRoutes(ctx));
   for (const router of featureRoutes(ctx)) app.use(router);
 
   app.use(notFoundHandler());

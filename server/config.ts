@@ -15,6 +15,13 @@ const envSchema = z.object({
   DEMO_DATA: z.enum(['1', '0']).optional(),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   TRUST_PROXY: z.string().default('off'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().min(1).max(80).optional(),
+  OIDC_ACR: z.string().optional(),
+  LOCAL_LOGIN: z.enum(['on', 'off']).default('on'),
 });
 
 export interface Config {
@@ -30,6 +37,27 @@ export interface Config {
   maxUploadBytes: number;
   /** express "trust proxy" value: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
+  /** Where browsers reach the application (no trailing slash); the OIDC redirect URI is built from it. */
+  publicUrl: string;
+  /** Single sign-on with one OpenID provider; absent without OIDC_ISSUER. */
+  oidc?: OidcConfig;
+  /** LOCAL_LOGIN: false removes and refuses password login. */
+  localLogin: boolean;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** shown on the button: "Log ind med <name>" */
+  name: string;
+  /** accepted `acr` values (OIDC_ACR, space separated); empty: any */
+  acr: string[];
+}
+
+/** Cookies get Secure (and the __Host- prefix where used) when browsers reach us over https, and always in production. */
+export function secureCookies(config: Pick<Config, 'production' | 'publicUrl'>): boolean {
+  return config.production || config.publicUrl.startsWith('https:');
 }
 
 export class ConfigError extends Error {}
@@ -94,5 +122,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: production ? false : (e.DEMO_DATA ?? '1') === '1',
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    oidc: oidcConfig(e),
+    localLogin: e.LOCAL_LOGIN === 'on',
+  };
+}
+
+function oidcConfig(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  if (!e.OIDC_ISSUER) {
+    if (e.LOCAL_LOGIN === 'off') throw new ConfigError('LOCAL_LOGIN=off needs OIDC_ISSUER: without either, nobody could log in');
+    return undefined;
+  }
+  const missing = [!e.OIDC_CLIENT_ID && 'OIDC_CLIENT_ID', !e.OIDC_CLIENT_SECRET && 'OIDC_CLIENT_SECRET'].filter(Boolean).join(' and ');
+  if (missing) throw new ConfigError(`${missing} missing: OIDC_ISSUER is set, so single sign-on needs them`);
+  return {
+    issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!,
+    name: e.OIDC_NAME ?? 'kommunens login', acr: (e.OIDC_ACR ?? '').split(/\s+/).filter(Boolean),
   };
 }

@@ -4,6 +4,7 @@ import { Role, rolesFitScope } from '../auth/access';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
 import { resolveScope, Scope, scopeContains } from '../auth/scope';
 import { deleteUserSessions } from '../auth/sessions';
+import { clearTotp } from '../auth/totp';
 import { revokeUserTokens } from '../auth/tokens';
 import { Invalid, NotFound } from '../http/errors';
 import { nowIso } from '../time';
@@ -106,17 +107,19 @@ export async function reactivateUser(db: Knex, actor: Actor, adminScope: Scope, 
   });
 }
 
-/** A new one-time password (returned once, never stored or logged in plain); the user's sessions end. */
+/** A new one-time password (returned once, never stored or logged in plain); the user's sessions end, the authenticator is cleared. */
 export async function resetPassword(db: Knex, actor: Actor, adminScope: Scope, id: number): Promise<string> {
   const oneTimePassword = generateOneTimePassword();
   const hash = await hashPassword(oneTimePassword);
   await db.transaction(async (trx) => {
     const user = await userOrNotFound(trx, adminScope, id);
     await trx('users').where('id', id).update({ password_hash: hash, must_change_password: true, updated_at: nowIso() });
+    // product.md: an admin's password reset also clears the authenticator (and its recovery codes).
+    const hadTotp = await clearTotp(trx, id);
     const sessions = await deleteUserSessions(trx, id);
     await recordAudit(trx, actor, {
       action: 'password_reset', entity: 'user', entityId: id, recordScope: user.scope,
-      detail: { old: { must_change_password: user.must_change_password }, new: { must_change_password: true }, sessions_ended: sessions },
+      detail: { old: { must_change_password: user.must_change_password, totp: hadTotp }, new: { must_change_password: true, totp: false }, sessions_ended: sessions },
     });
   });
   return oneTimePassword;

@@ -1,36 +1,74 @@
 import type { Knex } from 'knex';
 
-/** product.md: 5 failed logins in 15 minutes for an account, or 20 from one IP, block login for 15 minutes. */
-const WINDOW_MS = 15 * 60_000;
-const BLOCK_MS = 15 * 60_000;
-const PER_ACCOUNT = 5;
-const PER_IP = 20;
+/**
+ * product.md: 5 failed logins in 15 minutes for an account, or 20 from one IP, block login for 15 minutes; the
+ * second step (TOTP) is limited alike with counters of its own. The counters live in the database, so several app
+ * servers share them.
+ *
+ * Atomic by construction (issue 8 item 4): a guess must first *reserve* a slot with one conditional UPDATE
+ * (`failures < limit`), which both engines serialise on the row, so of 100 simultaneous guesses at most `limit`
+ * ever reach the password check. A right password gives its slot back; a wrong one keeps it and, at the limit,
+ * starts the 15-minute block from that failure (not from the window's start, which could lift it early).
+ */
+export const WINDOW_MS = 15 * 60_000;
+export const BLOCK_MS = 15 * 60_000;
+
+export type LimitKind = 'account' | 'ip' | 'totp';
+export const LIMITS: Record<LimitKind, number> = { account: 5, ip: 20, totp: 5 };
+
+type Db = Knex | Knex.Transaction;
+
+/** Takes one slot of the counter; false when the limit or a block is in force (nothing is changed then). */
+async function reserve(db: Db, kind: LimitKind, key: string, now: number): Promise<boolean> {
+  await db('login_counters').insert({ kind, key, window_start: now, failures: 0, blocked_until: 0 })
+    .onConflict(['kind', 'key']).ignore();
+  const expired = now - WINDOW_MS;
+  const changed = await db('login_counters').where({ kind, key }).where('blocked_until', '<=', now)
+    .where((w) => w.where('window_start', '<=', expired).orWhere('failures', '<', LIMITS[kind]))
+    .update({
+      failures: db.raw('CASE WHEN window_start <= ? THEN 1 ELSE failures + 1 END', [expired]),
+      window_start: db.raw('CASE WHEN window_start <= ? THEN ? ELSE window_start END', [expired, now]),
+    });
+  return Number(changed) === 1;
+}
+
+async function release(db: Db, kind: LimitKind, key: string): Promise<void> {
+  await db('login_counters').where({ kind, key }).where('failures', '>', 0).decrement('failures', 1);
+}
+
+/** A kept failure: at the limit it blocks for 15 minutes from now. */
+async function confirmFailure(db: Db, kind: LimitKind, key: string, now: number): Promise<void> {
+  await db('login_counters').where({ kind, key }).where('failures', '>=', LIMITS[kind]).update({ blocked_until: now + BLOCK_MS });
+}
+
+/** What a login attempt holds while its secret is checked; settle it with `succeeded` or `failed`. */
+export interface LoginSlot { keys: [LimitKind, string][] }
 
 /**
- * Blocked while the limit was reached less than 15 minutes ago: some failure had `limit - 1` others in the
- * 15 minutes before it. (Counting only the last 15 minutes would lift the block early, as soon as the first of
- * the failures ages out.) Refused attempts are not recorded, so the rows read here stay few.
+ * Reserves a slot on every counter (e.g. account and IP), all or none; undefined when any is at its limit.
+ * Call before checking the secret; then `settleSlot(db, slot, ok)`.
  */
-async function limitReached(db: Knex, column: 'email' | 'ip', value: string, limit: number, now: number): Promise<boolean> {
-  const since = new Date(now - WINDOW_MS - BLOCK_MS).toISOString();
-  const times: number[] = (await db('login_attempts').where({ [column]: value, ok: false }).where('at', '>', since)
-    .orderBy('at').pluck('at')).map((at: string | Date) => new Date(at).getTime());
-  for (let i = limit - 1; i < times.length; i++) {
-    if (times[i] - times[i - limit + 1] <= WINDOW_MS && now - times[i] < BLOCK_MS) return true;
+export async function reserveSlot(db: Db, keys: [LimitKind, string][], now = Date.now()): Promise<LoginSlot | undefined> {
+  const taken: [LimitKind, string][] = [];
+  for (const [kind, key] of keys) {
+    if (!(await reserve(db, kind, key, now))) {
+      for (const [k, v] of taken) await release(db, k, v);
+      return undefined;
+    }
+    taken.push([kind, key]);
   }
-  return false;
+  return { keys: taken };
 }
 
-export async function isLoginLimited(db: Knex, email: string, ip: string): Promise<boolean> {
-  const now = Date.now();
-  return await limitReached(db, 'email', email, PER_ACCOUNT, now) || await limitReached(db, 'ip', ip, PER_IP, now);
+/** A right secret frees its slots (it was no failure); a wrong one keeps them and may start the block. */
+export async function settleSlot(db: Db, slot: LoginSlot, ok: boolean, now = Date.now()): Promise<void> {
+  for (const [kind, key] of slot.keys) {
+    if (ok) await release(db, kind, key);
+    else await confirmFailure(db, kind, key, now);
+  }
 }
 
-export async function recordLoginAttempt(db: Knex | Knex.Transaction, email: string, ip: string, ok: boolean): Promise<void> {
-  await db('login_attempts').insert({ email, ip, ok, at: new Date().toISOString() });
-}
-
-/** Old attempts are of no use after the window and the block; keep the table small. */
-export async function purgeOldAttempts(db: Knex): Promise<void> {
-  await db('login_attempts').where('at', '<', new Date(Date.now() - 24 * 3600_000).toISOString()).del();
+/** Counters whose window and block are long over are of no use; keep the table small. */
+export async function purgeOldCounters(db: Knex, now = Date.now()): Promise<void> {
+  await db('login_counters').where('window_start', '<', now - 24 * 3600_000).where('blocked_until', '<', now).del();
 }

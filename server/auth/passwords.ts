@@ -31,3 +31,17 @@ export function generateOneTimePassword(): string {
   const bytes = crypto.randomBytes(16);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a password against a user's hash, or, for an unknown or inactive account (`stored` undefined), against a
+ * hash of a random password with the same cost, so both take the same time and the answer is always false
+ * (issue 8 item 5: a failed login must not tell by its timing whether the account exists).
+ */
+export async function verifyPasswordOrDummy(password: string, stored: string | undefined): Promise<boolean> {
+  dummyHash ??= hashPassword(crypto.randomBytes(16).toString('base64'));
+  const hash = stored ?? await dummyHash;
+  const ok = await verifyPassword(password, hash);
+  return ok && stored !== undefined;
+}

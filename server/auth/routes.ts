@@ -6,86 +6,94 @@ import { formErrorView, FormError } from '../http/forms';
 import { setFlash } from '../http/render';
 import { isLang, t } from '../i18n';
 import { requireLogin } from './middleware';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { cookieOptions, safeNext } from './login';
+import { reserveSlot, settleSlot } from './login-limits';
+import { endSessionUrl } from './oidc';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, verifyPasswordOrDummy } from './passwords';
 import { createSession, deleteSession, deleteUserSessions, SESSION_COOKIE } from './sessions';
-import { findUserByEmail, normaliseEmail } from './users';
-import { isLoginLimited, recordLoginAttempt } from './login-limits';
+import { afterPassword } from './totp-routes';
+import { findLoginUser, findUserByEmail, normaliseEmail } from './users';
 
 export const LANG_COOKIE = 'hk_lang';
 
-/** Only local paths are followed after login (no open redirect). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) && !next.startsWith('/log-') ? next : '/';
-}
+export { safeNext };
 
-function renderLogin(req: Request, res: Response, status: number, email: string, errors: FormError[], alert?: string) {
+/** The login page: the provider's button when OIDC is configured, the password form unless LOCAL_LOGIN=off. */
+export function renderLogin(ctx: AppContext, req: Request, res: Response, status: number, email: string, errors: FormError[], alert?: string) {
+  const oidcName = ctx.config.oidc?.name;
   res.status(status).render('auth/login', {
     title: t(req.lang, 'auth.login_title'), email, next: safeNext(req.body?.next ?? req.query.next),
-    alert, ...formErrorView(errors),
+    alert, ...formErrorView(errors), localLogin: ctx.config.localLogin, oidcName,
+    oidcButton: oidcName ? t(req.lang, 'auth_sso.button', { name: oidcName }) : undefined,
   });
+}
+
+/** Email and password from the form, or the messages for what is missing. */
+function loginForm(req: Request): { email: string; password: string; errors: FormError[] } {
+  const email = typeof req.body.email === 'string' ? normaliseEmail(req.body.email) : '';
+  const password = typeof req.body.password === 'string' ? req.body.password : '';
+  const errors: FormError[] = [];
+  if (!email) errors.push({ field: 'email', message: t(req.lang, 'auth.email_required') });
+  if (!password) errors.push({ field: 'password', message: t(req.lang, 'auth.password_required') });
+  return { email, password, errors };
 }
 
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   const { db, config } = ctx;
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.production, path: '/' };
+  const cookies = cookieOptions(config);
 
   router.get('/log-ind', (req, res) => {
-    if (req.user) return res.redirect(303, '/');
+    if (req.user) return res.redirect(303, safeNext(req.query.next));
     const alert = req.sessionExpired || req.query.udloebet === '1' ? t(req.lang, 'auth.session_expired') : undefined;
-    renderLogin(req, res, 200, '', [], alert);
+    renderLogin(ctx, req, res, 200, '', [], alert);
   });
 
   router.post('/log-ind', async (req, res) => {
-    const email = typeof req.body.email === 'string' ? normaliseEmail(req.body.email) : '';
-    const password = typeof req.body.password === 'string' ? req.body.password : '';
-    const errors: FormError[] = [];
-    if (!email) errors.push({ field: 'email', message: t(req.lang, 'auth.email_required') });
-    if (!password) errors.push({ field: 'password', message: t(req.lang, 'auth.password_required') });
-    if (errors.length) return renderLogin(req, res, 400, email, errors);
-
-    const ip = req.ip ?? 'unknown';
-    const actor = { ...actorOf(req), email };
-    if (await isLoginLimited(db, email, ip)) {
-      await recordAudit(db, actor, { action: 'login_limited', entity: 'user' });
-      return renderLogin(req, res, 429, email, [], t(req.lang, 'auth.login_limited'));
+    const actor = actorOf(req);
+    if (!config.localLogin) {
+      await recordAudit(db, actor, { action: 'login_refused', entity: 'user', detail: { reason: 'local_login_off' } });
+      return renderLogin(ctx, req, res, 403, '', [], t(req.lang, 'auth_sso.local_login_off', { name: config.oidc?.name ?? '' }));
     }
-    const user = await findUserByEmail(db, email);
-    const ok = !!user && user.active && await verifyPassword(password, user.password_hash);
+    const { email, password, errors } = loginForm(req);
+    if (errors.length) return renderLogin(ctx, req, res, 400, email, errors);
+    const who = { ...actor, email };
+    // Atomic: of many simultaneous guesses only as many as the limit get a slot (issue 8 item 4).
+    const slot = await reserveSlot(db, [['account', email], ['ip', req.ip ?? 'unknown']]);
+    if (!slot) {
+      await recordAudit(db, who, { action: 'login_limited', entity: 'user' });
+      return renderLogin(ctx, req, res, 429, email, [], t(req.lang, 'auth.login_limited'));
+    }
+    const user = await findLoginUser(db, { email });
+    // The same password work whether or not the account exists (issue 8 item 5).
+    const ok = await verifyPasswordOrDummy(password, user?.active ? user.password_hash : undefined);
+    await settleSlot(db, slot, ok);
     if (!ok || !user) {
-      await db.transaction(async (trx) => {
-        await recordLoginAttempt(trx, email, ip, false);
-        await recordAudit(trx, { ...actor, userId: user?.id ?? null }, { action: 'login_failed', entity: 'user', entityId: user?.id ?? null });
-      });
-      return renderLogin(req, res, 401, email, [], t(req.lang, 'auth.login_failed'));
+      await recordAudit(db, { ...who, userId: user?.id ?? null }, { action: 'login_failed', entity: 'user', entityId: user?.id ?? null });
+      return renderLogin(ctx, req, res, 401, email, [], t(req.lang, 'auth.login_failed'));
     }
-    const sid = await db.transaction(async (trx) => {
-      // A fresh session id at login; the old one (if any) is dropped.
-      if (req.sessionIdHash) await deleteSession(trx, req.sessionIdHash);
-      await recordLoginAttempt(trx, email, ip, true);
-      await recordAudit(trx, { ...actor, userId: user.id, scope: user.scope }, { action: 'login', entity: 'user', entityId: user.id });
-      return createSession(trx, config.sessionSecret, user.id, ip);
-    });
-    res.cookie(SESSION_COOKIE, sid, cookieOptions);
-    res.redirect(303, user.must_change_password ? '/adgangskode' : safeNext(req.body.next));
+    res.redirect(303, await afterPassword(ctx, req, res, user));
   });
 
   router.post('/log-ud', async (req, res) => {
+    let providerLogout: string | undefined;
     if (req.user && req.sessionIdHash) {
       const idHash = req.sessionIdHash;
+      const session = await db('sessions').where('id_hash', idHash).first('oidc_id_token');
+      if (session?.oidc_id_token) providerLogout = await endSessionUrl(config, session.oidc_id_token);
       await db.transaction(async (trx) => {
         await deleteSession(trx, idHash);
-        await recordAudit(trx, actorOf(req), { action: 'logout', entity: 'user', entityId: req.user!.id });
+        await recordAudit(trx, actorOf(req), { action: 'logout', entity: 'user', entityId: req.user!.id, detail: providerLogout ? { provider: true } : undefined });
       });
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(res, 'auth.logged_out');
-    res.redirect(303, '/log-ind');
+    res.redirect(303, providerLogout ?? '/log-ind');
   });
 
   router.get('/sprog', (req, res) => {
     const lang = isLang(req.query.lang) ? req.query.lang : 'da';
-    res.cookie(LANG_COOKIE, lang, { ...cookieOptions, httpOnly: false, maxAge: 365 * 24 * 3600_000 });
+    res.cookie(LANG_COOKIE, lang, { ...cookies, httpOnly: false, maxAge: 365 * 24 * 3600_000 });
     res.redirect(303, safeNext(req.query.next));
   });
 
@@ -121,7 +129,7 @@ export function authRoutes(ctx: AppContext): Router {
       await recordAudit(trx, actorOf(req), { action: 'password_change', entity: 'user', entityId: user.id });
       return createSession(trx, config.sessionSecret, user.id, req.ip ?? null);
     });
-    res.cookie(SESSION_COOKIE, sid, cookieOptions);
+    res.cookie(SESSION_COOKIE, sid, cookies);
     setFlash(res, 'auth.password_changed');
     res.redirect(303, '/');
   });

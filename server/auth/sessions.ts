@@ -15,7 +15,8 @@ function expiresFrom(now: Date): string {
 }
 
 /** A new session (a fresh id at every login); returns the cookie value. */
-export async function createSession(db: Knex | Knex.Transaction, secret: string, userId: number, ip: string | null): Promise<string> {
+export async function createSession(db: Knex | Knex.Transaction, secret: string, userId: number, ip: string | null,
+  oidcIdToken: string | null = null): Promise<string> {
   const id = crypto.randomBytes(32).toString('base64url');
   const now = new Date();
   await db('sessions').insert({
@@ -26,11 +27,12 @@ export async function createSession(db: Knex | Knex.Transaction, secret: string,
     last_seen_at: now.toISOString(),
     expires_at: expiresFrom(now),
     ip,
+    oidc_id_token: oidcIdToken,
   });
   return id;
 }
 
-export interface SessionRow { id_hash: string; user_id: number; csrf_token: string; last_seen_at: string; expires_at: string }
+export interface SessionRow { id_hash: string; user_id: number; csrf_token: string; last_seen_at: string; expires_at: string; oidc_id_token?: string | null }
 
 /** The live session for a cookie value; an expired one is deleted and reported as 'expired'. */
 export async function findSession(db: Knex, secret: string, id: string): Promise<SessionRow | 'expired' | undefined> {

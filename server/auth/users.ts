@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit, type Actor } from '../audit/record';
 import { dbBool } from '../db/codecs';
 import type { CurrentUser, Role } from './access';
 import { resolveScope } from './scope';
@@ -41,4 +42,47 @@ export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'to
     mustChangePassword: dbBool(row.must_change_password),
     via,
   };
+}
+
+/** A user row with its two-factor state (for the login steps). */
+export interface LoginUserRow extends UserRow { totp_secret: string | null; totp_enrolled_at: string | null; totp_last_step: number | null; oidc_issuer: string | null; oidc_sub: string | null }
+
+export async function findLoginUser(db: Knex, by: { id: number } | { email: string }): Promise<LoginUserRow | undefined> {
+  const q = 'id' in by ? db('users').where('id', by.id) : db('users').where('email', normaliseEmail(by.email));
+  const row = await q.first();
+  if (!row) return undefined;
+  return {
+    ...row, active: dbBool(row.active), must_change_password: dbBool(row.must_change_password),
+    totp_last_step: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/** The user linked to a provider's (issuer, sub), if any. */
+export async function findUserByOidc(db: Knex, issuer: string, sub: string): Promise<LoginUserRow | undefined> {
+  const row = await db('users').where({ oidc_issuer: issuer, oidc_sub: sub }).first('id');
+  return row ? findLoginUser(db, { id: row.id }) : undefined;
+}
+
+/** Links an unlinked user to (issuer, sub); false when another request linked it first. */
+export async function linkOidc(db: Knex | Knex.Transaction, userId: number, issuer: string, sub: string): Promise<boolean> {
+  const changed = await db('users').where('id', userId).whereNull('oidc_sub')
+    .update({ oidc_issuer: issuer, oidc_sub: sub, updated_at: new Date().toISOString() });
+  return Number(changed) === 1;
+}
+
+/**
+ * An admin's unlink (CLI): the account forgets its (issuer, sub), so the next OIDC login with its verified email
+ * links it again. Audited. Returns false when no user has that email or it was not linked.
+ */
+export async function unlinkOidc(db: Knex, actor: Actor, email: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const user = await trx('users').where('email', normaliseEmail(email)).first('id', 'scope', 'oidc_issuer', 'oidc_sub');
+    if (!user?.oidc_sub) return false;
+    await trx('users').where('id', user.id).update({ oidc_issuer: null, oidc_sub: null, updated_at: new Date().toISOString() });
+    await recordAudit(trx, actor, {
+      action: 'oidc_unlink', entity: 'user', entityId: user.id, recordScope: user.scope,
+      detail: { old: { issuer: user.oidc_issuer, sub: user.oidc_sub }, new: { issuer: null, sub: null } },
+    });
+    return true;
+  });
 }

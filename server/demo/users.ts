@@ -1,9 +1,16 @@
 import type { Knex } from 'knex';
 import type { Role } from '../auth/access';
 import { hashPassword } from '../auth/passwords';
+import { encryptTotpSecret } from '../auth/totp';
 import { nowIso } from '../time';
 
 export const DEMO_PASSWORD = 'hjerte-demo-1234';
+
+/**
+ * The demo admin's TOTP key (demo only, printed at start), so a newcomer can log in with any authenticator app.
+ * product.md: with DEMO_DATA=1 the demo admin is created already enrolled.
+ */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPHJERTEKVALITET22';
 
 /** The demo logins of formats.md. */
 export const DEMO_USERS: { email: string; name: string; roles: Role[]; scope: string }[] = [
@@ -16,8 +23,11 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; scope: st
   { email: 'admin@demo.dk', name: 'Administrator', roles: ['admin'], scope: 'DK' },
 ];
 
-/** Creates the demo users when there are no users at all; returns whether it did. */
-export async function createDemoUsersIfEmpty(db: Knex): Promise<boolean> {
+/**
+ * Creates the demo users when there are no users at all; returns whether it did. With `cprKey` the demo admin is
+ * enrolled in two-factor with DEMO_TOTP_SECRET (the key of TOTP secrets derives from CPR_KEY).
+ */
+export async function createDemoUsersIfEmpty(db: Knex, cprKey?: Buffer): Promise<boolean> {
   const [{ n }] = await db('users').count({ n: '*' });
   if (Number(n) > 0) return false;
   const hash = await hashPassword(DEMO_PASSWORD);
@@ -30,6 +40,9 @@ export async function createDemoUsersIfEmpty(db: Knex): Promise<boolean> {
       }).returning('id');
       const id = typeof row === 'object' ? row.id : row;
       await trx('user_roles').insert(u.roles.map((role) => ({ user_id: id, role })));
+      if (cprKey && u.roles.includes('admin')) {
+        await trx('users').where('id', id).update({ totp_secret: encryptTotpSecret(cprKey, DEMO_TOTP_SECRET), totp_enrolled_at: now });
+      }
     }
   });
   return true;

@@ -13,6 +13,8 @@ declare global {
       sessionIdHash?: string;
       /** set when the request's session had expired (the login page says so) */
       sessionExpired?: boolean;
+      /** a multipart page form whose _csrf field its route must check (auth/middleware checkMultipartCsrf) */
+      csrfPending?: boolean;
     }
   }
 }

@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
+import { checkMultipartCsrf } from '../auth/middleware';
 import { HttpError, Invalid } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { FileFault } from './parse';
@@ -46,7 +47,17 @@ export function uploadedFile(req: Request, maxBytes: number): Promise<Readable> 
       if (file && !file.destroyed) file.destroy(fault);
       reject(fault);
     };
+    let csrf: string | undefined;
+    bb.on('field', (name, value) => { if (name === '_csrf') csrf = value; });
     bb.on('file', (_name, stream) => {
+      // The page form's CSRF token comes as a field before the file (never in the query string).
+      try {
+        checkMultipartCsrf(req, csrf);
+      } catch (err) {
+        stream.on('error', () => undefined);
+        stream.resume();
+        return reject(err);
+      }
       file = stream;
       // The stream may be destroyed (by busboy) before the importer starts reading it: the error is kept, not thrown.
       stream.on('error', () => undefined);

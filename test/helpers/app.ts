@@ -6,7 +6,8 @@ import { hashPassword } from '../../server/auth/passwords';
 import { createApp } from '../../server/app';
 import type { Config } from '../../server/config';
 import type { Db } from '../../server/db/connect';
-import { createDemoUsersIfEmpty, DEMO_PASSWORD } from '../../server/demo/users';
+import { decryptTotpSecret, totpCode } from '../../server/auth/totp';
+import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../server/demo/users';
 import type { AppContext } from '../../server/http/context';
 import { createLogger } from '../../server/logger';
 import { nowIso } from '../../server/time';
@@ -26,6 +27,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     demoData: false,
     maxUploadBytes: 50 * 1024 * 1024,
     trustProxy: false,
+    publicUrl: 'http://127.0.0.1',
+    localLogin: true,
     ...overrides,
   };
 }
@@ -35,9 +38,41 @@ export interface TestApp { app: Express; db: Db; ctx: AppContext }
 /** A fresh database with the demo users, and the app on it. */
 export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const db = await freshDb();
-  await createDemoUsersIfEmpty(db);
-  const ctx: AppContext = { db, config: testConfig(overrides), logger: createLogger('test') };
-  return { app: createApp(ctx), db, ctx };
+  const config = testConfig(overrides);
+  await createDemoUsersIfEmpty(db, config.cprKey);
+  const ctx: AppContext = { db, config, logger: createLogger('test') };
+  const app = createApp(ctx);
+  contexts.set(app, ctx);
+  return { app, db, ctx };
+}
+
+const contexts = new WeakMap<Express, AppContext>();
+
+/**
+ * A valid TOTP code for an enrolled user, for tests that log in but are not about the second step. The user's last
+ * used step is cleared first (as if the next 30-second step had come), so a test may log the same user in often.
+ */
+export async function totpCodeFor(ctx: AppContext, email: string): Promise<string> {
+  const row = await ctx.db('users').where('email', email).first('id', 'totp_secret');
+  await ctx.db('users').where('id', row.id).update({ totp_last_step: null });
+  return totpCode(decryptTotpSecret(ctx.config.cprKey, row.totp_secret));
+}
+
+/** Passes the second step (or the forced enrolment) after a right password; returns the final response. */
+async function secondStep(app: Express, agent: request.Agent, res: request.Response, email: string): Promise<request.Response> {
+  const ctx = contexts.get(app);
+  if (res.headers.location === '/log-ind/totp') {
+    const code = ctx ? await totpCodeFor(ctx, email) : totpCode(DEMO_TOTP_SECRET);
+    const page = await agent.get('/log-ind/totp');
+    return agent.post('/log-ind/totp').type('form').send({ code, _csrf: csrfFrom(page.text) });
+  }
+  if (res.headers.location === '/log-ind/totp/ny') {
+    const page = await agent.get('/log-ind/totp/ny');
+    const key = /<code class="totp-key">([^<]+)<\/code>/.exec(page.text)![1].replace(/\s/g, '');
+    const done = await agent.post('/log-ind/totp/ny').type('form').send({ code: totpCode(key), _csrf: csrfFrom(page.text) });
+    return done.status === 200 ? { ...done, status: 303 } as request.Response : done;
+  }
+  return res;
 }
 
 let hashOfTestPassword: Promise<string> | undefined;
@@ -68,7 +103,8 @@ export interface LoggedIn { agent: request.Agent; csrf: string }
 export async function loginAs(app: Express, email: string, password = TEST_PASSWORD): Promise<LoggedIn> {
   const agent = request.agent(app);
   const loginPage = await agent.get('/log-ind');
-  const res = await agent.post('/log-ind').type('form').send({ email, password, _csrf: csrfFrom(loginPage.text) });
+  const first = await agent.post('/log-ind').type('form').send({ email, password, _csrf: csrfFrom(loginPage.text) });
+  const res = first.status === 303 ? await secondStep(app, agent, first, email) : first;
   if (res.status !== 303) throw new Error(`login as ${email} failed: ${res.status}`);
   const start = await agent.get('/');
   return { agent, csrf: csrfFrom(start.text) };

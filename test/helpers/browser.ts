@@ -6,6 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { Config } from '../../server/config';
 import { ROOT } from '../../server/paths';
+import { totpCode } from '../../server/auth/totp';
+import { DEMO_TOTP_SECRET } from '../../server/demo/users';
 import { testApp, TestApp } from './app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,10 +60,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Logs in through the real form. */
+/** Logs in through the real form; an enrolled demo admin passes the second step with the demo key. */
 export async function logIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(baseUrl + '/log-ind');
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/log-ind')), page.click('button[type=submit].button-primary')]);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/log-ind'), page.click('button[type=submit].password-login')]);
+  if (new URL(page.url()).pathname === '/log-ind/totp') {
+    await page.fill('#code', totpCode(DEMO_TOTP_SECRET));
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/log-ind')), page.click('button[type=submit].button-primary')]);
+  }
 }

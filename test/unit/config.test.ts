@@ -100,4 +100,32 @@ describe('configuration (loadConfig)', () => {
   it('MAX_UPLOAD_MB is turned into bytes', () => {
     expect(loadConfig({ DATABASE_URL: sqlite(), MAX_UPLOAD_MB: '2' }).maxUploadBytes).to.equal(2 * 1024 * 1024);
   });
+
+  describe('single sign-on (issue 14)', () => {
+    it('without OIDC_ISSUER there is no provider, password login is on and PUBLIC_URL defaults to http://localhost:<PORT>', () => {
+      const c = loadConfig({ DATABASE_URL: sqlite(), PORT: '3100' });
+
+      expect(c.oidc).to.equal(undefined);
+      expect(c.localLogin).to.equal(true);
+      expect(c.publicUrl).to.equal('http://localhost:3100');
+    });
+
+    it('with OIDC_ISSUER: client id and secret required, OIDC_NAME defaults to "kommunens login", OIDC_ACR a space-separated list', () => {
+      const base = { DATABASE_URL: sqlite(), OIDC_ISSUER: 'https://login.aarhus.dk' };
+      const c = loadConfig({ ...base, OIDC_CLIENT_ID: 'hk', OIDC_CLIENT_SECRET: 's3cret', OIDC_ACR: 'urn:a  urn:b', PUBLIC_URL: 'https://hk.aarhus.dk/' });
+
+      expect(errorOf(base).message).to.contain('OIDC_CLIENT_ID and OIDC_CLIENT_SECRET missing');
+      expect(errorOf({ ...base, OIDC_CLIENT_ID: 'hk' }).message).to.match(/^OIDC_CLIENT_SECRET missing/);
+      expect(c.oidc).to.deep.equal({ issuer: 'https://login.aarhus.dk', clientId: 'hk', clientSecret: 's3cret', name: 'kommunens login', acr: ['urn:a', 'urn:b'] });
+      expect(c.publicUrl).to.equal('https://hk.aarhus.dk');
+    });
+
+    it('LOCAL_LOGIN=off without OIDC_ISSUER stops the start; invalid URLs and LOCAL_LOGIN values are refused naming the variable', () => {
+      expect(errorOf({ DATABASE_URL: sqlite(), LOCAL_LOGIN: 'off' }).message).to.contain('LOCAL_LOGIN=off needs OIDC_ISSUER');
+      expect(errorOf({ DATABASE_URL: sqlite(), LOCAL_LOGIN: 'nej' }).message).to.match(/^LOCAL_LOGIN/);
+      expect(errorOf({ DATABASE_URL: sqlite(), OIDC_ISSUER: 'login.aarhus.dk' }).message).to.match(/^OIDC_ISSUER/);
+      expect(errorOf({ DATABASE_URL: sqlite(), PUBLIC_URL: 'ftp://hk' }).message).to.match(/^PUBLIC_URL/);
+      expect(loadConfig({ DATABASE_URL: sqlite(), LOCAL_LOGIN: 'off', OIDC_ISSUER: 'https://x.dk', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }).localLogin).to.equal(false);
+    });
+  });
 });

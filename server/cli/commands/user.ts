@@ -1,7 +1,8 @@
 import { parseInput, userCreateSchema } from '../../admin/schemas';
 import { createUser } from '../../admin/service';
 import { t } from '../../i18n';
-import { CLI_ACTOR, CliCommand, cliText, parseOptions, UsageError, wantsHelp } from '../command';
+import { unlinkOidc } from '../../auth/users';
+import { CLI_ACTOR, CliCommand, CliContext, CliFailure, cliText, parseOptions, UsageError, wantsHelp } from '../command';
 
 const USAGE = `Brug: npm run cli -- user create --email E --name N --roles R[,R…] --scope S [--password P]
 
@@ -10,7 +11,11 @@ Opretter en bruger.
   --name      brugerens navn
   --roles     en eller flere af therapist, quality, exporter, admin, adskilt af komma
   --scope     kommunekode (fx 751), regionskode (fx 1082) eller DK; therapist kræver en kommune
-  --password  mindst 12 tegn; uden den udskrives en engangsadgangskode, som skal skiftes ved første login`;
+  --password  mindst 12 tegn; uden den udskrives en engangsadgangskode, som skal skiftes ved første login
+
+       npm run cli -- user unlink-oidc --email E
+
+Fjerner brugerens kobling til identitetsudbyderens login (issuer, sub); næste login med verificeret e-mail kobler igen.`;
 
 const command: CliCommand = {
   name: 'user',
@@ -19,7 +24,8 @@ const command: CliCommand = {
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (wantsHelp(args)) return ctx.out(USAGE);
-    if (sub !== 'create') throw new UsageError(sub ? cliText('unknown_command', { name: `user ${sub}` }) : cliText('missing_subcommand', { names: 'create' }));
+    if (sub === 'unlink-oidc') return unlink(rest, ctx);
+    if (sub !== 'create') throw new UsageError(sub ? cliText('unknown_command', { name: `user ${sub}` }) : cliText('missing_subcommand', { names: 'create, unlink-oidc' }));
     const { values } = parseOptions(rest, {
       email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, scope: { type: 'string' }, password: { type: 'string' },
     }, ['email', 'name', 'roles', 'scope']);
@@ -35,4 +41,11 @@ const command: CliCommand = {
     }
   },
 };
+async function unlink(args: string[], ctx: CliContext): Promise<void> {
+  const { values } = parseOptions(args, { email: { type: 'string' } }, ['email']);
+  const email = String(values.email);
+  if (!(await unlinkOidc(ctx.db(), CLI_ACTOR, email))) throw new CliFailure(t('da', 'auth_sso.cli_not_linked', { email }));
+  ctx.out(t('da', 'auth_sso.cli_unlinked', { email }));
+}
+
 export default command;

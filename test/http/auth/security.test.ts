@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { reserveSlot, settleSlot } from '../../../server/auth/login-limits';
 import { issueToken } from '../../../server/auth/tokens';
 import { createUser, csrfFrom, loginAs, randomEmail, testApp, TestApp, TEST_PASSWORD } from '../../helpers/app';
 
@@ -21,9 +22,17 @@ describe('login limits by IP and over time, session cookies, logout, tokens at r
   let t: TestApp;
   before(async () => { t = await testApp(); });
 
-  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  /** Failed logins of an account at the given minutes ago, through the counters' own functions. */
+  async function failuresAt(email: string, minutesAgo: number[]) {
+    for (const m of minutesAgo) {
+      const at = Date.now() - m * 60_000;
+      const slot = await reserveSlot(t.db, [['account', email]], at);
+      await settleSlot(t.db, slot!, false, at);
+    }
+  }
 
-  it('after 20 failed logins from one IP (any accounts) that IP is refused with 429, even with a right password', async () => {
+  it('after 20 failed logins from one IP (any accounts) that IP is refused with 429, even with a right password', async function () {
+    this.timeout(120_000); // every failed login does the full password work, unknown accounts too (issue 8 item 5)
     const ip = await testApp({ trustProxy: true });
     const agent = request.agent(ip.app);
     const from = { 'X-Forwarded-For': '198.51.100.20' };
@@ -35,13 +44,14 @@ describe('login limits by IP and over time, session cookies, logout, tokens at r
     expect(refused.status).to.equal(429);
     expect(refused.text).to.contain('For mange mislykkede forsøg. Prøv igen om 15 minutter.');
     expect(otherIp.status).to.equal(303);
-    expect(await ip.db('login_attempts').where({ ip: '198.51.100.20', ok: false }).count({ n: '*' })).to.deep.equal([{ n: 20 }]);
+    const counter = await ip.db('login_counters').where({ kind: 'ip', key: '198.51.100.20' }).first();
+    expect(Number(counter.failures)).to.equal(20);
   });
 
   it('an account stays blocked 15 minutes after its 5th failure, though the first failures are older than 15 minutes', async () => {
     const email = randomEmail('slow');
     await createUser(t.db, { email, roles: ['quality'], scope: '751' });
-    await t.db('login_attempts').insert([20, 19, 18, 17, 10].map((m) => ({ email, ip: '192.0.2.1', ok: false, at: minutesAgo(m) })));
+    await failuresAt(email, [20, 19, 18, 17, 10]);
 
     const res = await postLogin(request.agent(t.app), email, TEST_PASSWORD);
 
@@ -51,7 +61,7 @@ describe('login limits by IP and over time, session cookies, logout, tokens at r
   it('an account whose 5 failures lie more than 15 minutes back logs in again', async () => {
     const email = randomEmail('later');
     await createUser(t.db, { email, roles: ['quality'], scope: '751' });
-    await t.db('login_attempts').insert([40, 38, 36, 34, 31].map((m) => ({ email, ip: '192.0.2.1', ok: false, at: minutesAgo(m) })));
+    await failuresAt(email, [40, 38, 36, 34, 31]);
 
     expect((await postLogin(request.agent(t.app), email, TEST_PASSWORD)).status).to.equal(303);
   });
@@ -89,16 +99,16 @@ describe('login limits by IP and over time, session cookies, logout, tokens at r
     const prod = await testApp({ production: true, nodeEnv: 'production' });
     // A Secure cookie is not sent back over plain http by a client, so the CSRF cookie goes by hand.
     const page = await request(prod.app).get('/log-ind');
-    const csrfCookie = setCookies(page).find((c) => c.startsWith('hk_csrf='))!;
+    const csrfCookie = setCookies(page).find((c) => c.startsWith('__Host-hk_csrf='))!;
 
     const login = await request(prod.app).post('/log-ind').set('Cookie', csrfCookie.split(';')[0]).type('form')
-      .send({ email: 'admin@demo.dk', password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
+      .send({ email: 'kvalitet.midt@demo.dk', password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
     const cookie = sessionCookie(login)!;
-    const devCookie = sessionCookie(await postLogin(request.agent(t.app), 'admin@demo.dk', TEST_PASSWORD))!;
+    const devCookie = sessionCookie(await postLogin(request.agent(t.app), 'kvalitet.midt@demo.dk', TEST_PASSWORD))!;
 
     expect(csrfCookie).to.match(/; HttpOnly/).and.to.match(/; Secure/);
     expect(cookie).to.match(/; HttpOnly/).and.to.match(/; SameSite=Lax/).and.to.match(/; Secure/).and.to.match(/; Path=\//);
-    expect(cookie).not.to.contain('admin');
+    expect(cookie).not.to.contain('kvalitet');
     expect(login.headers['strict-transport-security']).to.be.a('string');
     expect(devCookie).to.match(/; HttpOnly/).and.to.match(/; SameSite=Lax/).and.not.to.match(/; Secure/);
   });

@@ -68,8 +68,8 @@ describe('HTTP /api/v1/imports and /import', () => {
     const good = Buffer.from(csvOf([closedCourse({ cpr: cprNo(2) })]));
 
     const page = await therapist.agent.get('/import');
-    const dry = await therapist.agent.post(`/import?_csrf=${therapist.csrf}&dry_run=1`).attach('file', file, 'forloeb.csv');
-    const committed = await therapist.agent.post(`/import?_csrf=${therapist.csrf}`).attach('file', good, 'forloeb.csv');
+    const dry = await therapist.agent.post('/import?dry_run=1').field('_csrf', therapist.csrf).attach('file', file, 'forloeb.csv');
+    const committed = await therapist.agent.post('/import').field('_csrf', therapist.csrf).attach('file', good, 'forloeb.csv');
     const noCsrf = await therapist.agent.post('/import').attach('file', good, 'forloeb.csv');
 
     expect(page.status).to.equal(200);

@@ -52,11 +52,12 @@ describe('HTTP import: MAX_UPLOAD_MB for a chunked upload without Content-Length
   it('the page answers 413 with the limit in Danish and writes nothing', async () => {
     const boundary = 'hkboundary';
     const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${therapist.csrf}\r\n`),
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n`),
       big, Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
 
-    const res = await chunkedPost(port, `/import?_csrf=${therapist.csrf}`, { 'Content-Type': `multipart/form-data; boundary=${boundary}`, Cookie: await cookie() }, body);
+    const res = await chunkedPost(port, '/import', { 'Content-Type': `multipart/form-data; boundary=${boundary}`, Cookie: await cookie() }, body);
 
     expect(res.status).to.equal(413);
     expect(res.text).to.include('Filen er større end');

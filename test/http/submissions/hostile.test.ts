@@ -73,9 +73,9 @@ describe('HTTP submissions and imports: hostile input never answers 500', () => 
   }
 
   it('the import page with a non-multipart body or no file answers 400, not 500', async () => {
-    const plain = await therapist.agent.post(`/import?_csrf=${therapist.csrf}`).type('form').send({ file: 'x' });
-    const noFile = await therapist.agent.post(`/import?_csrf=${therapist.csrf}`).field('other', 'x');
-    const broken = await therapist.agent.post(`/import?_csrf=${therapist.csrf}`).set('Content-Type', 'multipart/form-data; boundary=zz').send('--zz\r\nbroken');
+    const plain = await therapist.agent.post('/import').type('form').send({ _csrf: therapist.csrf, file: 'x' });
+    const noFile = await therapist.agent.post('/import').field('_csrf', therapist.csrf).field('other', 'x');
+    const broken = await therapist.agent.post('/import').set('Content-Type', 'multipart/form-data; boundary=zz').send('--zz\r\nbroken');
 
     expect(plain.status).to.equal(400);
     expect(noFile.status).to.equal(400);

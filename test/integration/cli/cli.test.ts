@@ -92,6 +92,22 @@ describe('command line', () => {
     expect(Boolean(user.must_change_password)).to.equal(false);
   });
 
+  it('user unlink-oidc frees a linked account (audited as cli); an unlinked one exits 1 with a message', async () => {
+    await cli('user', 'create', '--email', 'linket@test.dk', '--name', 'Linket', '--roles', 'quality', '--scope', '751');
+    await db('users').where('email', 'linket@test.dk').update({ oidc_issuer: 'https://login.test.dk', oidc_sub: 'abc-123' });
+
+    const run = await cli('user', 'unlink-oidc', '--email', 'Linket@Test.dk');
+    const again = await cli('user', 'unlink-oidc', '--email', 'linket@test.dk');
+
+    expect(run.code).to.equal(0);
+    expect(run.out).to.deep.equal(['linket@test.dk er ikke længere koblet til et login hos identitetsudbyderen.'.replace('linket@test.dk', 'Linket@Test.dk')]);
+    expect(await db('users').where('email', 'linket@test.dk').first('oidc_issuer', 'oidc_sub')).to.deep.equal({ oidc_issuer: null, oidc_sub: null });
+    const [row] = await cliAudit('oidc_unlink');
+    expect(JSON.parse(row.detail).old).to.deep.equal({ issuer: 'https://login.test.dk', sub: 'abc-123' });
+    expect(again.code).to.equal(1);
+    expect(again.err.join()).to.contain('Ingen bruger med e-mail linket@test.dk er koblet');
+  });
+
   const refusals: [string, string[], RegExp][] = [
     ['a missing --scope', ['--email', 'a@test.dk', '--name', 'A', '--roles', 'quality'], /Mangler --scope/],
     ['an unknown role', ['--email', 'a@test.dk', '--name', 'A', '--roles', 'boss', '--scope', '751'], /--roles: Ukendt rolle/],
