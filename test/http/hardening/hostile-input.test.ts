@@ -16,6 +16,7 @@ import { HENVISNING, OPSTART, INDSATSER, AFSLUTNING, cprNo, createThroughForm } 
  * audited), sessions (each request touches its session) and login_attempts (failed logins are counted).
  */
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261130);
+/** Bad inputs to send: each hostile field value, path id, CSV file or broken body counts one (1–3 a request). */
 const TOTAL = Number(process.env.HOSTILE_COUNT ?? 5000);
 const SLOW = /adgangskode|^\/log-ind$/;
 /** Routes that compute indicators, build files or validate submissions: sent a fifth as often (each is costly). */
@@ -52,7 +53,8 @@ const pct = (s: string): string => Array.from(Buffer.from(s, 'utf8'), (b) => '%'
 
 type Pick = <T>(list: readonly T[]) => T;
 
-function mutate(base: Record<string, unknown>, pick: Pick, json: boolean, random: () => number): Record<string, unknown> {
+/** The base body with 1–3 fields (or new keys) set to hostile values: `n` bad inputs. */
+function mutate(base: Record<string, unknown>, pick: Pick, json: boolean, random: () => number): { body: Record<string, unknown>; n: number } {
   const out: Record<string, unknown> = { ...base };
   const keys = Object.keys(base);
   const n = 1 + Math.floor(random() * 3);
@@ -61,7 +63,7 @@ function mutate(base: Record<string, unknown>, pick: Pick, json: boolean, random
     const value = json ? pick(JSON_NASTY) : pick(NASTY);
     out[key] = !json && random() < 0.15 ? [value, value] : value;
   }
-  return out;
+  return { body: out, n };
 }
 
 function badCsv(pick: Pick, random: () => number): string | Buffer {
@@ -85,7 +87,7 @@ async function contentHash(db: Knex): Promise<string> {
   return hash.digest('hex');
 }
 
-describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad requests, no 5xx, nothing changed by a refusal`, () => {
+describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad inputs, no 5xx, nothing changed by a refusal`, () => {
   let t: TestApp;
   let server: http.Server;
   const agents: Partial<Record<Target['who'], LoggedIn>> = {};
@@ -167,9 +169,10 @@ describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad re
     let baseline = await contentHash(t.db);
     const light = targets.filter((x) => !SLOW.test(x.path) && !HEAVY.test(x.path));
     let sent = 0;
+    let inputs = 0;
     const statuses: Record<number, number> = {};
     const timing: Record<string, number> = {};
-    while (sent < TOTAL) {
+    while (inputs < TOTAL) {
       // Routes that check a password (scrypt, by design slow) are sent 1 in 20 times as often as the others.
       const batch = Array.from({ length: 40 }, () => {
         const target = pick(targets);
@@ -179,7 +182,8 @@ describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad re
       let accepted = false;
       for (const target of batch) {
         const t0 = Date.now();
-        const { status, replay } = await send(target);
+        const { status, replay, n } = await send(target);
+        inputs += n;
         const key = target.method + ' ' + target.path;
         timing[key] = (timing[key] ?? 0) + Date.now() - t0;
         sent++;
@@ -195,14 +199,17 @@ describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad re
     expect(health.status).to.equal(200);
     if (process.env.HOSTILE_PROFILE) console.log(Object.entries(timing).sort((a, b) => b[1] - a[1]).slice(0, 15));
     const used = process.cpuUsage(cpu);
-    console.log(`      ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${((used.user + used.system) / 1e6).toFixed(1)} s): ${JSON.stringify(statuses)}`);
+    expect(inputs).to.be.at.least(TOTAL);
+    console.log(`      ${inputs} bad inputs in ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${((used.user + used.system) / 1e6).toFixed(1)} s): ${JSON.stringify(statuses)}`);
 
-    async function send(target: Target): Promise<{ status: number; replay: string }> {
+    async function send(target: Target): Promise<{ status: number; replay: string; n: number }> {
       const agent = target.who === 'anon' ? anon : agents[target.who]!.agent;
       const csrf = target.who === 'anon' ? '' : agents[target.who]!.csrf;
       const json = target.kind === 'json';
-      const body = mutate(target.base, pick, json, random);
-      const path = target.path.replace(/\/(\d+)(?=\/|$)/, (m) => (random() < 0.1 ? '/' + pct(String(pick(NASTY))) : m));
+      const mutated = mutate(target.base, pick, json, random);
+      const body = mutated.body;
+      let n = target.kind === 'csv' || target.kind === 'multipart' ? 1 : mutated.n;
+      const path = target.path.replace(/\/(\d+)(?=\/|$)/, (m) => (random() < 0.1 ? (n++, '/' + pct(String(pick(NASTY)))) : m));
       const replay = `${target.method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 200)}`;
       let res: request.Response;
       if (target.kind === 'query') {
@@ -226,7 +233,7 @@ describe(`hostile input (${testEngine}, seed ${SEED}): ${TOTAL} generated bad re
         const cut = random() < 0.5 ? whole.subarray(0, Math.floor(random() * whole.length)) : whole;
         res = await agent.post(`${path}?_csrf=${csrf}&dry_run=1`).set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(cut);
       }
-      return { status: res.status, replay };
+      return { status: res.status, replay, n };
     }
   });
 });
