@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../auth/scope';
+import { containsPattern, foldText } from '../db/danish';
 import type { CourseState } from './completeness';
 import { VARIABLE } from './variables';
 
@@ -19,7 +20,7 @@ export interface CourseFilter {
   state?: CourseState;
   year?: number;
   diagnosis_group?: string;
-  /** searched in patient name (already case-folded), course id and external_id */
+  /** searched in the patient name (folded here and in the stored column: server/db/danish), course id and external_id */
   q?: string;
   cprHash?: string;
 }
@@ -37,9 +38,6 @@ export async function findCourse(db: Db, scope: Scope, id: number): Promise<Cour
 
 const SEARCH_MAX_LENGTH = VARIABLE.patient_name.maxLength!;
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => '\\' + m);
-}
 
 function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
   const query = coursesInScope(db, scope).where('courses.annulled', false);
@@ -50,11 +48,12 @@ function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
   }
   if (f.cprHash) query.where('patients.cpr_hash', f.cprHash);
   const q = f.q?.trim();
+  const folded = q ? foldText(q) : '';
   // A text longer than any name or external_id matches nothing; SQLite refuses LIKE patterns over 50 000 bytes.
   if (q && q.length > SEARCH_MAX_LENGTH) query.whereRaw('1 = 0');
   else if (q) {
     query.where((w) => {
-      w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', `%${escapeLike(q)}%`])
+      w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', containsPattern(folded)])
         .orWhere('courses.external_id', q);
       if (/^\d{1,9}$/.test(q)) w.orWhere('courses.id', Number(q));
     });
