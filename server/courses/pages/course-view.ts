@@ -58,6 +58,15 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
   };
 }
 
+/**
+ * What the completeness badge claims: complete data of a course still running (or only referred) is complete "so
+ * far", so nobody takes the badge for a finished course.
+ */
+function completeLabel(record: CourseRecord, lang: Lang): string {
+  if (!record.complete) return t(lang, 'courses.pages.incomplete');
+  return t(lang, record.state === 'closed' || record.state === 'not_started' ? 'courses.pages.complete' : 'courses.pages.complete_so_far');
+}
+
 /** The course page's view data: header (state, completeness, warnings) and the four sections. */
 export function courseView(record: CourseRecord, lang: Lang, canWrite: boolean, refusal?: Refusal) {
   const values = record as unknown as CourseValues;
@@ -69,7 +78,7 @@ export function courseView(record: CourseRecord, lang: Lang, canWrite: boolean, 
     title: t(lang, 'courses.pages.course_title', { id: record.id }),
     course: {
       id: record.id, version: record.version, annulled: record.annulled, annul_reason: record.annul_reason,
-      state: stateBadge(record.state, record.annulled, lang), complete: record.complete,
+      state: stateBadge(record.state, record.annulled, lang), complete: record.complete, completeLabel: completeLabel(record, lang),
       cpr: showCpr(record.cpr), name: record.patient_name, birth_date: record.birth_date,
       sex: record.sex ? t(lang, `courses.sex_values.${record.sex}`) : '', updated_at: record.updated_at,
       missing: record.missing.map((v) => ({ label: label(v, lang), href: '#' + v })),
