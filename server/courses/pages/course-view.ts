@@ -1,5 +1,5 @@
 import { t, type Lang } from '../../i18n';
-import { fieldView, readableValue, sectionFields } from '../form-view';
+import { displayValue, fieldView, readableValue, sectionFields } from '../form-view';
 import { courseIssueMessage, type CourseRecord } from '../service';
 import { label } from '../schemas';
 import { applicability } from '../rules/applicability';
@@ -50,6 +50,8 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
     open: !!own || missing.length > 0 || unfilled.length > 0,
     done: !waits && unfilled.length === 0,
     version: record.version,
+    // what the form shows at this version, so a later save can tell the user's changes from other users' (mergeStale)
+    seen: JSON.stringify(Object.fromEntries(names.map((v) => [v, displayValue(VARIABLE[v], record[v], lang)]))),
     refused: own, canWrite,
     inapplicable: own?.inapplicable?.length ? {
       fields: own.inapplicable.map((v) => label(v, lang)).join(', '), clear: own.inapplicable.join(','),
