@@ -47,13 +47,12 @@ export async function setPatientName(db: Knex | Knex.Transaction, patientId: num
  * course of the patient gets a new version, because the name is part of what each course shows: a save or PATCH
  * over a version read before the rename then gets 409 instead of silently writing the old name back.
  */
-export async function renamePatient(db: Knex | Knex.Transaction, patientId: number, name: string | null, viaCourseId?: number): Promise<void> {
+export async function renamePatient(db: Knex | Knex.Transaction, patientId: number, name: string | null,
+  viaCourseIds: readonly number[] = []): Promise<void> {
   const row = await db('patients').where('id', patientId).first('patient_name');
   if ((row?.patient_name ?? null) === name) return;
   await setPatientName(db, patientId, name);
-  const others = db('courses').where('patient_id', patientId);
-  if (viaCourseId !== undefined) others.whereNot('id', viaCourseId);
-  await others.increment('version', 1);
+  await db('courses').where('patient_id', patientId).whereNotIn('id', viaCourseIds).increment('version', 1);
 }
 
 /** Lock the patient row until the transaction ends (PostgreSQL), so two saves cannot both pass the overlap check. */

@@ -112,7 +112,7 @@ export async function updateCourse(cs: CourseScope, id: number, sent: CourseValu
     await lockPatient(trx, patientId, isPostgres(cs.db));
     if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);
     await refuseOverlap(trx, cs, patientId, next, id);
-    if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, id);
+    if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, [id]);
     const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
       ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
     }));

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { patientNameColumns } from '../courses/patients';
+import { patientNameColumns, renamePatient } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
 import { updateCourseAtVersion } from '../courses/queries';
@@ -46,8 +46,10 @@ async function patientsFor(trx: Knex.Transaction, cprKey: Buffer, municipality: 
     part.forEach(([, cpr], i) => ids.set(cpr, idOf(inserted[i])));
   }
   const freshCprs = new Set(fresh.map(([, cpr]) => cpr));
+  const inFile = rows.flatMap((r) => (r.current ? [r.current.id] : []));
   for (const [cpr, name] of names) {
-    if (!freshCprs.has(cpr)) await trx('patients').where('id', ids.get(cpr)!).update(patientNameColumns(name));
+    // The file's own courses are updated at the version planned; the patient's other courses get a new one.
+    if (!freshCprs.has(cpr)) await renamePatient(trx, ids.get(cpr)!, name, inFile);
   }
   return ids;
 }
