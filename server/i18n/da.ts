@@ -82,6 +82,15 @@ export const da = {
     start_intro: 'Vælg, hvad du vil arbejde med.',
     start_scope: 'Du har adgang til {scope} som {roles}.',
   },
+  /** Kept input and the idle warning (static/js/form-keep.js, session-timeout.js; texts carried by the layout). */
+  keep: {
+    restored: 'Det du havde skrevet her, men ikke gemt, er hentet tilbage. Gem det, eller forlad siden for at kassere det.',
+    waiting: 'Det du havde skrevet, er gemt i denne browserfane og kommer frem igen på formularen, når du har logget ind. Intet er gemt i databasen endnu.',
+    idle_warning: 'Du bliver logget ud om {minutes} minutter, fordi du ikke har været aktiv. Vil du fortsætte?',
+    idle_stay: 'Forbliv logget ind',
+    idle_expired: 'Du er blevet logget ud efter 30 minutter uden aktivitet. Det du har skrevet, er ikke tabt: send formularen, log ind igen, og det står på formularen, klar til at gemme.',
+    idle_renewed: 'Du er stadig logget ind.',
+  },
   errors: {
     unauthenticated: 'Du skal logge ind.',
     forbidden: 'Du har ikke adgang til denne side eller handling.',

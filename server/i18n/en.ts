@@ -84,6 +84,14 @@ export const en: typeof da = {
     start_intro: 'Choose what to work on.',
     start_scope: 'You have access to {scope} as {roles}.',
   },
+  keep: {
+    restored: 'What you had typed here but not saved has been brought back. Save it, or leave the page to discard it.',
+    waiting: 'What you had typed is kept in this browser tab and comes back on the form once you have logged in. Nothing has been saved in the database yet.',
+    idle_warning: 'You will be logged out in {minutes} minutes because you have been inactive. Do you want to continue?',
+    idle_stay: 'Stay logged in',
+    idle_expired: 'You have been logged out after 30 minutes of inactivity. What you typed is not lost: send the form, log in again, and it is back on the form, ready to save.',
+    idle_renewed: 'You are still logged in.',
+  },
   errors: {
     unauthenticated: 'You must log in.',
     forbidden: 'You do not have access to this page or action.',

@@ -33,6 +33,17 @@ function clearList(body: Record<string, unknown>): VariableName[] {
   return raw.split(',').map((v) => v.trim()).filter(isVariableName);
 }
 
+/**
+ * GET /forloeb/:id/<section>: a section's save address opened as a page (where login sends a form sent after the
+ * session ended) leads to the section on the course page.
+ */
+export function sectionLink(): RequestHandler {
+  return (req, res) => {
+    const section = sectionOf(req);
+    res.redirect(303, `/forloeb/${courseIdOf(req)}#${section}`);
+  };
+}
+
 /** The values the form showed (its hidden `seen`, JSON), parsed like the section's input; absent when unreadable. */
 function seenValues(section: FormSection, body: Record<string, unknown>): CourseValues | undefined {
   if (typeof body.seen !== 'string') return undefined;
