@@ -71,10 +71,43 @@ export async function listCourseRows(db: Db, scope: Scope, f: CourseFilter, page
   return { rows, total: Number(n) };
 }
 
-/** The scope's incomplete, non-annulled courses, oldest referral first. */
-export async function worklistRows(db: Db, scope: Scope): Promise<CourseRow[]> {
-  return coursesInScope(db, scope).where('courses.annulled', false).where('courses.complete', false)
-    .select(COURSE_COLUMNS).orderBy([{ column: 'courses.referral_date' }, { column: 'courses.id' }]);
+export interface WorklistFilter {
+  state?: CourseState;
+  /** a variable name: only courses missing it (the stored `missing` JSON list) */
+  missing?: string;
+  /** only overdue referrals */
+  overdue?: boolean;
+  /** referred courses referred on or before this ISO date are overdue */
+  overdueOn: string;
+}
+
+const OVERDUE = "courses.state = 'referred' and courses.referral_date <= ?";
+
+function worklistQuery(db: Db, scope: Scope, f: WorklistFilter): Knex.QueryBuilder {
+  const query = coursesInScope(db, scope).where('courses.annulled', false).where('courses.complete', false);
+  if (f.state) query.where('courses.state', f.state);
+  if (f.missing) query.whereRaw("courses.missing like ? escape '\\'", [containsPattern(`"${f.missing}"`)]);
+  if (f.overdue) query.whereRaw(OVERDUE, [f.overdueOn]);
+  return query;
+}
+
+/** A page of the scope's incomplete, non-annulled courses: overdue referrals first, then by referral_date; the total. */
+export async function worklistRows(db: Db, scope: Scope, f: WorklistFilter, page: number): Promise<{ rows: CourseRow[]; total: number }> {
+  const [{ n }] = await worklistQuery(db, scope, f).count({ n: 'courses.id' });
+  const rows = await worklistQuery(db, scope, f).select(COURSE_COLUMNS)
+    .orderByRaw(`case when ${OVERDUE} then 0 else 1 end`, [f.overdueOn])
+    .orderBy([{ column: 'courses.referral_date' }, { column: 'courses.id' }])
+    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE);
+  return { rows, total: Number(n) };
+}
+
+/** The start page's counts: incomplete courses of the scope and, of them, the overdue referrals. */
+export async function worklistCounts(db: Db, scope: Scope, overdueOn: string): Promise<{ incomplete: number; overdue: number }> {
+  const [row] = await worklistQuery(db, scope, { overdueOn }).select(
+    db.raw('count(*) as incomplete'),
+    db.raw(`sum(case when ${OVERDUE} then 1 else 0 end) as overdue`, [overdueOn]),
+  );
+  return { incomplete: Number(row?.incomplete ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
 export interface OccupyingRow {

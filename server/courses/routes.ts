@@ -25,3 +25,4 @@ export function coursePages(ctx: AppContext): Router {
   router.post('/forloeb/:id/:section', write, saveSection(ctx));
   return router;
 }
+export { startActions } from './pages/start';

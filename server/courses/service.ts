@@ -16,7 +16,9 @@ import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variable
 export type { CourseRecord } from './serialize';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
-export { getCourse, listCourses, worklist, OVERDUE_DAYS, type CourseListFilter, type WorklistItem } from './service-reads';
+export {
+  getCourse, listCourses, worklist, worklistCounts, OVERDUE_DAYS, type CourseListFilter, type WorklistFilter, type WorklistItem,
+} from './service-reads';
 
 /** Register a new course in the user's municipality: 400 invalid, 409 duplicate_external_id or overlap. */
 export async function createCourse(cs: CourseScope, values: CourseValues, opts: { inputIssues?: Issue[] } = {}): Promise<CourseRecord> {
