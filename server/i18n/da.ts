@@ -110,6 +110,12 @@ export const da = {
     bad_request: 'Ugyldig forespørgsel.',
   },
   admin: {
+    /** The standards page takes the standard in percent (server/dashboard/standards-routes.ts). */
+    standards: {
+      threshold: 'Standard (procent)',
+      threshold_hint: 'Et helt tal fra 0 til 100, fx 80 for "mindst 80 %".',
+      threshold_invalid: 'Standarden skal være et helt tal fra 0 til 100 (procent), fx 80.',
+    },
     country: 'Hele landet',
     users_title: 'Brugere',
     new_user_title: 'Ny bruger',

@@ -111,6 +111,11 @@ export const en: typeof da = {
     bad_request: 'Bad request.',
   },
   admin: {
+    standards: {
+      threshold: 'Standard (percent)',
+      threshold_hint: 'A whole number from 0 to 100, e.g. 80 for "at least 80 %".',
+      threshold_invalid: 'The standard must be a whole number from 0 to 100 (percent), e.g. 80.',
+    },
     country: 'Whole country',
     users_title: 'Users',
     new_user_title: 'New user',
