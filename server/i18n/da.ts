@@ -82,6 +82,10 @@ export const da = {
     start_intro: 'Vælg, hvad du vil arbejde med.',
     start_scope: 'Du har adgang til {scope} som {roles}.',
   },
+  /** Accessibility texts shared by many pages (issue 10 §3). */
+  a11y: {
+    scroll_table: 'Tabel (kan rulles vandret)',
+  },
   /** Kept input and the idle warning (static/js/form-keep.js, session-timeout.js; texts carried by the layout). */
   keep: {
     restored: 'Det du havde skrevet her, men ikke gemt, er hentet tilbage. Gem det, eller forlad siden for at kassere det.',
@@ -226,6 +230,17 @@ export const da = {
   },
   audit: {
     from_ip: 'fra {ip}',
+    /** Keys of an audit row's detail as the log page reads them (server/admin/audit-detail.ts). */
+    details: {
+      none: '(tom)', status: 'Status', method: 'Metode', path: 'Adresse', reason: 'Årsag', version: 'Version',
+      patient_id: 'Patient', patient_created: 'Ny patient', view: 'Visning', course_ids: 'Forløb', import_line: 'Importlinje',
+      name: 'Navn', email: 'E-mail', roles: 'Roller', scope: 'Adgang', active: 'Aktiv', must_change_password: 'Skal skifte adgangskode',
+      sessions_ended: 'Sessioner afsluttet', tokens_revoked: 'Nøgler tilbagekaldt', revoked: 'Tilbagekaldt', user_id: 'Bruger-id',
+      prefix: 'Nøglens begyndelse', expires_at: 'Udløber', indicator_id: 'Indikator', valid_from: 'Gyldig fra',
+      replaced_row: 'Erstattet række', rows: 'Rækker', created: 'Oprettet', updated: 'Ændret', errors: 'Fejl', committed: 'Gennemført',
+      record_count: 'Antal forløb', excluded: 'Udeladt', period: 'Periode', from: 'fra', to: 'til', pseudonymise: 'Pseudonymiseret',
+      patients: 'Patienter', file: 'Fil', list: 'Liste', kind: 'Slags', courses: 'Forløb', municipalities: 'Kommuner', years: 'År',
+    },
     entities: {
       user: 'Bruger',
       api_token: 'API-nøgle',

@@ -84,6 +84,9 @@ export const en: typeof da = {
     start_intro: 'Choose what to work on.',
     start_scope: 'You have access to {scope} as {roles}.',
   },
+  a11y: {
+    scroll_table: 'Table (scrolls sideways)',
+  },
   keep: {
     restored: 'What you had typed here but not saved has been brought back. Save it, or leave the page to discard it.',
     waiting: 'What you had typed is kept in this browser tab and comes back on the form once you have logged in. Nothing has been saved in the database yet.',
@@ -226,6 +229,16 @@ export const en: typeof da = {
   },
   audit: {
     from_ip: 'from {ip}',
+    details: {
+      none: '(empty)', status: 'Status', method: 'Method', path: 'Address', reason: 'Reason', version: 'Version',
+      patient_id: 'Patient', patient_created: 'New patient', view: 'View', course_ids: 'Courses', import_line: 'Import line',
+      name: 'Name', email: 'Email', roles: 'Roles', scope: 'Scope', active: 'Active', must_change_password: 'Must change password',
+      sessions_ended: 'Sessions ended', tokens_revoked: 'Tokens revoked', revoked: 'Revoked', user_id: 'User id',
+      prefix: 'Token prefix', expires_at: 'Expires', indicator_id: 'Indicator', valid_from: 'Valid from',
+      replaced_row: 'Replaced row', rows: 'Rows', created: 'Created', updated: 'Changed', errors: 'Errors', committed: 'Committed',
+      record_count: 'Courses', excluded: 'Excluded', period: 'Period', from: 'from', to: 'to', pseudonymise: 'Pseudonymised',
+      patients: 'Patients', file: 'File', list: 'List', kind: 'Kind', courses: 'Courses', municipalities: 'Municipalities', years: 'Years',
+    },
     entities: {
       user: 'User',
       api_token: 'API token',
