@@ -16,6 +16,7 @@ import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
 import { isLang } from './i18n';
 import { ROOT, STATIC_DIR, VIEWS_DIR } from './paths';
+import { startActions } from './courses/routes';
 import { featureRoutes } from './routes';
 
 /** The express application (no listen), so tests drive it in-process. */
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(enforcePasswordChange());
   app.use(viewLocals(ctx));
 
+  app.get('/', startActions(ctx));
   app.use(authRoutes(ctx));
   app.use(totpRoutes(ctx));
   app.use(oidcRoutes(ctx));

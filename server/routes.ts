@@ -7,6 +7,7 @@ import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
+import { keepaliveRoutes } from './http/keepalive';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
 import { submissionsApi } from './submissions/api';
@@ -21,6 +22,7 @@ export function featureRoutes(ctx: AppContext): Router[] {
     dashboardRoutes(ctx),
     standardsRoutes(ctx),
     authApi(),
+    keepaliveRoutes(),
     adminRoutes(ctx),
     importsApi(ctx),
     importsRoutes(ctx),

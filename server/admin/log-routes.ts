@@ -11,6 +11,7 @@ import { typedValues } from '../http/forms';
 import { userOf } from '../http/request';
 import { hasKey, Lang, t } from '../i18n';
 import { formatDateTimeDanish } from '../time';
+import { describeDetail } from './audit-detail';
 import { fieldMessages, noStore, pager } from './page-helpers';
 import { AuditFilterInput, auditFilterSchema, FieldError, parseInput } from './schemas';
 
@@ -23,8 +24,9 @@ export function actionLabel(lang: Lang, action: string): string {
 function viewRow(lang: Lang, r: AuditRow) {
   const entity = r.entity && hasKey('audit.entities.' + r.entity) ? t(lang, 'audit.entities.' + r.entity) : r.entity;
   const record = [entity, r.entity_id].filter(Boolean).join(' ');
-  const detail = r.detail && r.detail.length > 240 ? r.detail.slice(0, 240) + '…' : r.detail;
-  return { ...r, when: formatDateTimeDanish(r.at), actionLabel: actionLabel(lang, r.action), record, detail };
+  const lines = describeDetail(lang, r.detail);
+  const details = lines.length > 8 ? [...lines.slice(0, 8), '…'] : lines;
+  return { ...r, when: formatDateTimeDanish(r.at), actionLabel: actionLabel(lang, r.action), record, details };
 }
 
 /** The audit log: filters, paging, one patient's access log as CSV. A CPR travels only in POST bodies. */

@@ -2,6 +2,12 @@ import type { Knex } from 'knex';
 import type { Role } from '../auth/access';
 import { Scope, scopeContains, whereScopeCodesInScope } from '../auth/scope';
 import { dbBool } from '../db/codecs';
+import { byteOrder, containsPattern, danishSortKey, foldText } from '../db/danish';
+
+/** The stored columns of a user's name: the name, its search fold and its Danish sort key (server/db/danish). */
+export function userNameColumns(name: string): { name: string; name_folded: string; name_sort: string } {
+  return { name, name_folded: foldText(name), name_sort: danishSortKey(name) };
+}
 
 export const PAGE_SIZE = 50;
 
@@ -35,11 +41,11 @@ const USER_COLUMNS = ['id', 'email', 'name', 'scope', 'active', 'must_change_pas
 export async function listUsers(db: Knex, scope: Scope, opts: { q?: string | null; page: number }) {
   const base = whereScopeCodesInScope(db('users'), scope, 'scope');
   if (opts.q) {
-    const like = '%' + opts.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    base.where((w) => w.whereRaw("lower(name) like ? escape '\\'", [like]).orWhereRaw("email like ? escape '\\'", [like]));
+    const like = containsPattern(foldText(opts.q));
+    base.where((w) => w.whereRaw("coalesce(name_folded, lower(name)) like ? escape '\\'", [like]).orWhereRaw("lower(email) like ? escape '\\'", [like]));
   }
   const [{ n }] = await base.clone().count({ n: '*' });
-  const rows = await base.clone().select(USER_COLUMNS).orderBy([{ column: 'active', order: 'desc' }, 'name', 'id'])
+  const rows = await base.clone().select(USER_COLUMNS).orderBy('active', 'desc').orderByRaw(byteOrder(db, 'name_sort')).orderBy('id')
     .limit(PAGE_SIZE).offset((opts.page - 1) * PAGE_SIZE);
   return { items: await withRoles(db, rows), total: Number(n) };
 }
@@ -52,7 +58,7 @@ export async function getUserInScope(db: Knex | Knex.Transaction, scope: Scope, 
 
 /** Active users inside the scope (the "issue a token for" choice). */
 export async function activeUsersInScope(db: Knex, scope: Scope): Promise<{ id: number; email: string; name: string }[]> {
-  return whereScopeCodesInScope(db('users'), scope, 'scope').where('active', true).orderBy('name').select('id', 'email', 'name');
+  return whereScopeCodesInScope(db('users'), scope, 'scope').where('active', true).orderByRaw(byteOrder(db, 'name_sort')).orderBy('id').select('id', 'email', 'name');
 }
 
 export interface AdminToken {
@@ -84,8 +90,11 @@ export interface ScopeGroup { label: string; choices: ScopeChoice[] }
 
 /** The scopes an admin may grant, grouped by region for the form's select. */
 export async function grantableScopes(db: Knex, scope: Scope, countryLabel: string): Promise<ScopeGroup[]> {
-  const rows: { code: string; name: string; region_code: string; region_name: string }[] =
-    await db('municipalities').select('code', 'name', 'region_code', 'region_name').orderBy(['region_code', 'name']);
+  type Row = { code: string; name: string; region_code: string; region_name: string };
+  const key = (r: Row) => `${r.region_code}|${danishSortKey(r.name)}`;
+  // 98 reference rows, sorted here in Danish order (Aabenraa and Ærø after Vejle), the same on both engines
+  const rows = ((await db('municipalities').select('code', 'name', 'region_code', 'region_name')) as Row[])
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const groups: ScopeGroup[] = [];
   if (scope.kind === 'country') groups.push({ label: countryLabel, choices: [{ code: 'DK', label: 'DK – ' + countryLabel }] });
   for (const regionCode of [...new Set(rows.map((r) => r.region_code))]) {

@@ -8,7 +8,7 @@ import { clearTotp } from '../auth/totp';
 import { revokeUserTokens } from '../auth/tokens';
 import { Invalid, NotFound } from '../http/errors';
 import { nowIso } from '../time';
-import { AdminUser, getUserInScope } from './queries';
+import { AdminUser, getUserInScope, userNameColumns } from './queries';
 import type { UserCreateInput, UserEditInput } from './schemas';
 
 /**
@@ -41,7 +41,7 @@ export async function createUser(db: Knex, actor: Actor, adminScope: Scope, inpu
     if (await trx('users').where('email', input.email).first('id')) throw new Invalid({ email: 'email_taken' });
     const now = nowIso();
     const [row] = await trx('users').insert({
-      email: input.email, name: input.name, password_hash: hash, scope: input.scope, active: true,
+      email: input.email, ...userNameColumns(input.name), password_hash: hash, scope: input.scope, active: true,
       must_change_password: oneTimePassword !== null, created_at: now, updated_at: now,
     }).returning('id');
     const id: number = typeof row === 'object' ? row.id : row;
@@ -64,7 +64,7 @@ export async function updateUser(db: Knex, actor: Actor, adminScope: Scope, id: 
     const changed = (Object.keys(after) as (keyof typeof after)[])
       .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (changed.length === 0) return;
-    await trx('users').where('id', id).update({ name: input.name, scope: input.scope, updated_at: nowIso() });
+    await trx('users').where('id', id).update({ ...userNameColumns(input.name), scope: input.scope, updated_at: nowIso() });
     await trx('user_roles').where('user_id', id).del();
     await trx('user_roles').insert(input.roles.map((role) => ({ user_id: id, role })));
     await recordAudit(trx, actor, {

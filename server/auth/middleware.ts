@@ -125,6 +125,12 @@ export function csrfProtection(): RequestHandler {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.user?.via === 'token') return next();
     // An anonymous API call is answered 401 by its route; CSRF only matters with a cookie session.
     if (!req.user && isApiRequest(req)) return next();
+    // A form sent after the session ended goes to log in (product.md), not to "Formularen er udløbet"; nothing is
+    // done with it: the browser keeps what was typed (static/js/form-keep.js) until the form is sent again.
+    if (!req.user && req.cookies?.[SESSION_COOKIE] && !req.path.startsWith('/log-ind')) {
+      req.sessionExpired = true;
+      throw new Unauthenticated();
+    }
     if (!req.user && !fromOwnOrigin(req)) throw csrfRefused();
     const header = req.get('x-csrf-token');
     if (header === undefined && isMultipart(req) && MULTIPART_PAGE_FORMS.has(req.path)) {

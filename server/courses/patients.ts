@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
+import { danishSortKey, foldText } from '../db/danish';
 import { nowIso } from '../time';
 import { cprLookupHash, encryptCpr } from './cpr';
 
 /** Patients: one per (municipality_code, keyed CPR hash); the CPR itself only encrypted. */
 
-export function foldName(name: string | null): string | null {
-  return name === null ? null : name.toLocaleLowerCase('da');
+/** The stored columns of a patient's name: the name, its search fold and its Danish sort key (server/db/danish). */
+export function patientNameColumns(name: string | null): { patient_name: string | null; patient_name_folded: string | null; patient_name_sort: string | null } {
+  return { patient_name: name, patient_name_folded: foldText(name), patient_name_sort: danishSortKey(name) };
 }
 
 /**
@@ -37,7 +39,20 @@ export async function patientIdByHash(db: Knex | Knex.Transaction, municipalityC
 
 /** The patient's name (for all of the patient's courses). */
 export async function setPatientName(db: Knex | Knex.Transaction, patientId: number, name: string | null): Promise<void> {
-  await db('patients').where('id', patientId).update({ patient_name: name, patient_name_folded: foldName(name) });
+  await db('patients').where('id', patientId).update(patientNameColumns(name));
+}
+
+/**
+ * Rename a patient through one of its courses: when the name differs, the name columns change and every other
+ * course of the patient gets a new version, because the name is part of what each course shows: a save or PATCH
+ * over a version read before the rename then gets 409 instead of silently writing the old name back.
+ */
+export async function renamePatient(db: Knex | Knex.Transaction, patientId: number, name: string | null,
+  viaCourseIds: readonly number[] = []): Promise<void> {
+  const row = await db('patients').where('id', patientId).first('patient_name');
+  if ((row?.patient_name ?? null) === name) return;
+  await setPatientName(db, patientId, name);
+  await db('courses').where('patient_id', patientId).whereNotIn('id', viaCourseIds).increment('version', 1);
 }
 
 /** Lock the patient row until the transaction ends (PostgreSQL), so two saves cannot both pass the overlap check. */

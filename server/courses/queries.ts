@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../auth/scope';
+import { containsPattern, foldText } from '../db/danish';
 import type { CourseState } from './completeness';
 import { VARIABLE } from './variables';
 
@@ -19,7 +20,7 @@ export interface CourseFilter {
   state?: CourseState;
   year?: number;
   diagnosis_group?: string;
-  /** searched in patient name (already case-folded), course id and external_id */
+  /** searched in the patient name (folded here and in the stored column: server/db/danish), course id and external_id */
   q?: string;
   cprHash?: string;
 }
@@ -37,9 +38,6 @@ export async function findCourse(db: Db, scope: Scope, id: number): Promise<Cour
 
 const SEARCH_MAX_LENGTH = VARIABLE.patient_name.maxLength!;
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => '\\' + m);
-}
 
 function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
   const query = coursesInScope(db, scope).where('courses.annulled', false);
@@ -50,11 +48,12 @@ function filtered(db: Db, scope: Scope, f: CourseFilter): Knex.QueryBuilder {
   }
   if (f.cprHash) query.where('patients.cpr_hash', f.cprHash);
   const q = f.q?.trim();
+  const folded = q ? foldText(q) : '';
   // A text longer than any name or external_id matches nothing; SQLite refuses LIKE patterns over 50 000 bytes.
   if (q && q.length > SEARCH_MAX_LENGTH) query.whereRaw('1 = 0');
   else if (q) {
     query.where((w) => {
-      w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', `%${escapeLike(q)}%`])
+      w.whereRaw("?? like ? escape '\\'", ['patients.patient_name_folded', containsPattern(folded)])
         .orWhere('courses.external_id', q);
       if (/^\d{1,9}$/.test(q)) w.orWhere('courses.id', Number(q));
     });
@@ -72,10 +71,43 @@ export async function listCourseRows(db: Db, scope: Scope, f: CourseFilter, page
   return { rows, total: Number(n) };
 }
 
-/** The scope's incomplete, non-annulled courses, oldest referral first. */
-export async function worklistRows(db: Db, scope: Scope): Promise<CourseRow[]> {
-  return coursesInScope(db, scope).where('courses.annulled', false).where('courses.complete', false)
-    .select(COURSE_COLUMNS).orderBy([{ column: 'courses.referral_date' }, { column: 'courses.id' }]);
+export interface WorklistFilter {
+  state?: CourseState;
+  /** a variable name: only courses missing it (the stored `missing` JSON list) */
+  missing?: string;
+  /** only overdue referrals */
+  overdue?: boolean;
+  /** referred courses referred on or before this ISO date are overdue */
+  overdueOn: string;
+}
+
+const OVERDUE = "courses.state = 'referred' and courses.referral_date <= ?";
+
+function worklistQuery(db: Db, scope: Scope, f: WorklistFilter): Knex.QueryBuilder {
+  const query = coursesInScope(db, scope).where('courses.annulled', false).where('courses.complete', false);
+  if (f.state) query.where('courses.state', f.state);
+  if (f.missing) query.whereRaw("courses.missing like ? escape '\\'", [containsPattern(`"${f.missing}"`)]);
+  if (f.overdue) query.whereRaw(OVERDUE, [f.overdueOn]);
+  return query;
+}
+
+/** A page of the scope's incomplete, non-annulled courses: overdue referrals first, then by referral_date; the total. */
+export async function worklistRows(db: Db, scope: Scope, f: WorklistFilter, page: number): Promise<{ rows: CourseRow[]; total: number }> {
+  const [{ n }] = await worklistQuery(db, scope, f).count({ n: 'courses.id' });
+  const rows = await worklistQuery(db, scope, f).select(COURSE_COLUMNS)
+    .orderByRaw(`case when ${OVERDUE} then 0 else 1 end`, [f.overdueOn])
+    .orderBy([{ column: 'courses.referral_date' }, { column: 'courses.id' }])
+    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE);
+  return { rows, total: Number(n) };
+}
+
+/** The start page's counts: incomplete courses of the scope and, of them, the overdue referrals. */
+export async function worklistCounts(db: Db, scope: Scope, overdueOn: string): Promise<{ incomplete: number; overdue: number }> {
+  const [row] = await worklistQuery(db, scope, { overdueOn }).select(
+    db.raw('count(*) as incomplete'),
+    db.raw(`sum(case when ${OVERDUE} then 1 else 0 end) as overdue`, [overdueOn]),
+  );
+  return { incomplete: Number(row?.incomplete ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
 export interface OccupyingRow {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireAccess } from '../auth/middleware';
 import type { AppContext } from '../http/context';
 import { annul, annulPage } from './pages/annul';
-import { coursePage, saveSection } from './pages/course';
+import { coursePage, saveSection, sectionLink } from './pages/course';
 import { listPage, searchPage, worklistPage } from './pages/list';
 import { createCoursePage, newCoursePage } from './pages/new';
 
@@ -21,6 +21,8 @@ export function coursePages(ctx: AppContext): Router {
   router.get('/forloeb/:id', read, coursePage(ctx));
   router.get('/forloeb/:id/annuller', write, annulPage(ctx));
   router.post('/forloeb/:id/annuller', write, annul(ctx));
+  router.get('/forloeb/:id/:section', read, sectionLink());
   router.post('/forloeb/:id/:section', write, saveSection(ctx));
   return router;
 }
+export { startActions } from './pages/start';

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/record';
 import { addDays, daysBetween, today } from '../time';
 import type { CourseState } from './completeness';
+import type { VariableName } from './variables';
 import { cprLookupHash } from './cpr';
 import * as q from './queries';
 import { toRecord, type CourseRecord } from './serialize';
@@ -46,15 +47,34 @@ export type WorklistItem = CourseRecord & { days_since_referral: number; overdue
 /** Referred courses not started this many days after referral are overdue. */
 export const OVERDUE_DAYS = 14;
 
-/** Incomplete, non-annulled courses, oldest referral first, with days since referral and the overdue mark. */
-export async function worklist(cs: CourseScope): Promise<WorklistItem[]> {
+export interface WorklistFilter { state?: CourseState; missing?: VariableName; overdue?: boolean; page?: number }
+
+/** Referred courses referred on or before this date are overdue today. */
+function overdueOn(): string {
+  return addDays(today(), -OVERDUE_DAYS);
+}
+
+/**
+ * The worklist: incomplete, non-annulled courses, 50 a page, overdue referrals first and then by referral_date, with
+ * days since referral and the overdue mark; filtered by state, a missing variable, or overdue only.
+ */
+export async function worklist(cs: CourseScope, f: WorklistFilter = {}):
+  Promise<{ items: WorklistItem[]; page: number; page_size: number; total: number }> {
   const now = today();
-  const items = (await q.worklistRows(cs.db, cs.user.scope)).map((row) => {
+  const cutoff = overdueOn();
+  const page = Number.isInteger(f.page) && f.page! > 0 ? f.page! : 1;
+  const { rows, total } = await q.worklistRows(cs.db, cs.user.scope, { ...f, overdueOn: cutoff }, page);
+  const items = rows.map((row) => {
     const r = toRecord(row, cs.cprKey);
     const days = daysBetween(r.referral_date as string, now);
-    return { ...r, days_since_referral: days, overdue: r.state === 'referred' && addDays(r.referral_date as string, OVERDUE_DAYS) <= now };
+    return { ...r, days_since_referral: days, overdue: r.state === 'referred' && (r.referral_date as string) <= cutoff };
   });
   await auditShown(cs, 'worklist', items);
-  return items;
+  return { items, page, page_size: q.PAGE_SIZE, total };
+}
+
+/** What needs action in the scope (the start page): incomplete courses and overdue referrals. Counts only: not audited. */
+export async function worklistCounts(cs: CourseScope): Promise<{ incomplete: number; overdue: number }> {
+  return q.worklistCounts(cs.db, cs.user.scope, overdueOn());
 }
 

@@ -3,7 +3,7 @@ import { isPostgres } from '../db/connect';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { nowIso } from '../time';
-import { findOrCreatePatient, lockPatient, setPatientName } from './patients';
+import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from './patients';
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
 import { courseColumns, registeredValues, type CourseRecord } from './serialize';
@@ -16,7 +16,9 @@ import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variable
 export type { CourseRecord } from './serialize';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
-export { getCourse, listCourses, worklist, OVERDUE_DAYS, type CourseListFilter, type WorklistItem } from './service-reads';
+export {
+  getCourse, listCourses, worklist, worklistCounts, OVERDUE_DAYS, type CourseListFilter, type WorklistFilter, type WorklistItem,
+} from './service-reads';
 
 /** Register a new course in the user's municipality: 400 invalid, 409 duplicate_external_id or overlap. */
 export async function createCourse(cs: CourseScope, values: CourseValues, opts: { inputIssues?: Issue[] } = {}): Promise<CourseRecord> {
@@ -33,7 +35,7 @@ export async function createCourse(cs: CourseScope, values: CourseValues, opts: 
     const patient = await findOrCreatePatient(trx, cs.cprKey, municipality, course.cpr as string);
     await lockPatient(trx, patient.id, isPostgres(cs.db));
     await refuseOverlap(trx, cs, patient.id, course);
-    if ('patient_name' in values) await setPatientName(trx, patient.id, values.patient_name as string | null);
+    if ('patient_name' in values) await renamePatient(trx, patient.id, values.patient_name as string | null);
     const now = nowIso();
     const id = await insertOrConflict(cs, () => q.insertCourse(trx, {
       ...courseColumns(course), patient_id: patient.id, version: 1,
@@ -61,6 +63,23 @@ function applyChanges(current: CourseRecord, changes: CourseValues, clear: reado
   return next;
 }
 
+const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
+
+/**
+ * A save over an older version. Without `seen` (the API) it is a 409. With `seen` (a form: the values it showed
+ * at that version) only what the user changed is kept, and it applies at the current version unless someone else
+ * changed one of the same variables to another value meanwhile (409, shown side by side).
+ */
+function mergeStale(cs: CourseScope, current: CourseRecord, sent: CourseValues, version: number, seen?: CourseValues):
+  { changes: CourseValues; version: number } {
+  if (current.version === version) return { changes: sent, version };
+  if (!seen) throw versionConflict(current, cs.lang);
+  const mine = (Object.keys(sent) as VariableName[]).filter((n) => n in seen && !same(sent[n], seen[n]));
+  const clash = mine.filter((n) => !same(current[n], seen[n]) && !same(current[n], sent[n]));
+  if (clash.length) throw versionConflict(current, cs.lang);
+  return { changes: Object.fromEntries(mine.map((n) => [n, sent[n]])) as CourseValues, version: current.version };
+}
+
 function changedVariables(current: CourseRecord, next: CourseValues): VariableName[] {
   return VARIABLE_NAMES.filter((n) => (current[n] ?? null) !== (next[n] ?? null));
 }
@@ -70,12 +89,12 @@ function changedVariables(current: CourseRecord, next: CourseValues): VariableNa
  * annulled or invalid (naming registered values the change made inapplicable; `opts.clear` un-registers them in the
  * same save), 409 duplicate_external_id / overlap. A changed cpr re-links the course to that patient.
  */
-export async function updateCourse(cs: CourseScope, id: number, changes: CourseValues, version: number | null | undefined,
-  opts: { clear?: readonly VariableName[]; inputIssues?: Issue[] } = {}): Promise<CourseRecord> {
+export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
+  opts: { clear?: readonly VariableName[]; inputIssues?: Issue[]; seen?: CourseValues } = {}): Promise<CourseRecord> {
   return cs.db.transaction(async (trx) => {
     const current = await stored(trx, cs, id);
-    if (version === null || version === undefined) throw missingVersion(cs, opts.inputIssues);
-    if (current.version !== version) throw versionConflict(current, cs.lang);
+    if (sentVersion === null || sentVersion === undefined) throw missingVersion(cs, opts.inputIssues);
+    const { changes, version } = mergeStale(cs, current, sent, sentVersion, opts.seen);
     if (current.annulled) throw new Invalid({}, t(cs.lang, 'courses.service.annulled'));
     const issues = [...(opts.inputIssues ?? [])];
     const next = applyChanges(current, changes, opts.clear ?? [], issues);
@@ -95,7 +114,7 @@ export async function updateCourse(cs: CourseScope, id: number, changes: CourseV
     await lockPatient(trx, patientId, isPostgres(cs.db));
     if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);
     await refuseOverlap(trx, cs, patientId, next, id);
-    if (changed.includes('patient_name')) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
+    if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, [id]);
     const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
       ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
     }));

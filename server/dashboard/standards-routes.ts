@@ -10,12 +10,22 @@ import { setFlash } from '../http/render';
 import { userOf } from '../http/request';
 import { Lang, t } from '../i18n';
 import { INDICATORS } from '../indicators/definitions';
-import { formatStandard, listStandards, setStandard, thresholdOn } from '../indicators/standards';
+import { formatStandard, formatThreshold, listStandards, setStandard, thresholdOn } from '../indicators/standards';
 import { formatDateDanish, today } from '../time';
 import { standardText } from './view-model';
 
 /** Form fields are the spec's snake_case names; the engine's setStandard names them in camelCase. */
 const FIELD_OF: Record<string, string> = { indicatorId: 'indicator_id', validFrom: 'valid_from', threshold: 'threshold' };
+
+/**
+ * The form takes the standard in whole percent like every page shows it ("80", "80 %"); the engine takes the
+ * fraction ("0.80"). Null when not a whole number from 0 to 100.
+ */
+export function percentToThreshold(text: string): string | null {
+  const m = /^\s*(\d{1,3})\s*%?\s*$/.exec(text);
+  if (!m || Number(m[1]) > 100) return null;
+  return formatThreshold(Number(m[1]));
+}
 
 async function standardsView(db: Knex, lang: Lang) {
   const standards = await listStandards(db);
@@ -57,7 +67,8 @@ export function standardsRoutes(ctx: AppContext): Router {
     const user = userOf(req);
     if (user.scope.kind !== 'country') throw new Forbidden();
     const values = typedValues(req.body);
-    const input = { indicatorId: values.indicator_id ?? '', validFrom: values.valid_from ?? '', threshold: values.threshold ?? '' };
+    const threshold = percentToThreshold(values.threshold ?? '');
+    const input = { indicatorId: values.indicator_id ?? '', validFrom: values.valid_from ?? '', threshold: threshold ?? 'x' };
     try {
       await db.transaction(async (trx) => {
         const before = await listStandards(trx);
@@ -75,7 +86,10 @@ export function standardsRoutes(ctx: AppContext): Router {
       });
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const errors = Object.entries(err.fields).map(([field, message]) => ({ field: FIELD_OF[field] ?? field, message }));
+      const errors = Object.entries(err.fields).map(([field, message]) => ({
+        field: FIELD_OF[field] ?? field,
+        message: field === 'threshold' ? t(req.lang, 'admin.standards.threshold_invalid') : message,
+      }));
       return render(db, req, res, 400, values, errors);
     }
     setFlash(res, 'indicators.pages.standard_saved');

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { Config } from '../config';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { foldName } from '../courses/patients';
+import { patientNameColumns } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { isPostgres } from '../db/connect';
 import { nowIso, today } from '../time';
@@ -47,7 +47,7 @@ async function insertPatients(trx: Knex.Transaction, cprKey: Buffer, batch: Demo
     const [municipality, cprHash] = keys[i].split('|');
     fresh.set(keys[i], {
       municipality_code: municipality, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, c.cpr),
-      patient_name: c.patient_name, patient_name_folded: foldName(c.patient_name), is_demo: true, created_at: now,
+      ...patientNameColumns(c.patient_name), is_demo: true, created_at: now,
     });
   });
   if (fresh.size === 0) return;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../auth/access';
 import { hashPassword } from '../auth/passwords';
+import { userNameColumns } from '../admin/queries';
 import { encryptTotpSecret } from '../auth/totp';
 import { nowIso } from '../time';
 
@@ -35,7 +36,7 @@ export async function createDemoUsersIfEmpty(db: Knex, cprKey?: Buffer): Promise
     for (const u of DEMO_USERS) {
       const now = nowIso();
       const [row] = await trx('users').insert({
-        email: u.email, name: u.name, password_hash: hash, scope: u.scope, active: true,
+        email: u.email, ...userNameColumns(u.name), password_hash: hash, scope: u.scope, active: true,
         must_change_password: false, created_at: now, updated_at: now,
       }).returning('id');
       const id = typeof row === 'object' ? row.id : row;

@@ -1,10 +1,13 @@
 import type { RequestHandler, Response } from 'express';
 import { Action, can, CurrentUser } from '../auth/access';
 import { scopeNames } from '../auth/scope';
+import { IDLE_MINUTES } from '../auth/sessions';
 import type { AppContext } from './context';
 import { Lang, t } from '../i18n';
 
 const FLASH_COOKIE = 'hk_flash';
+/** WCAG 2.2.1: the user is warned this long before the idle timeout and can extend it with one button. */
+const WARN_MINUTES = 2;
 
 interface NavItem { href: string; key: string; current: boolean }
 
@@ -41,6 +44,12 @@ export async function scopeLabel(ctx: AppContext, lang: Lang, code: string): Pro
   return name ? t(lang, 'common.scope_named', { name, code }) : code;
 }
 
+/** The idle timeout the page's warning counts down (static/js/session-timeout.js): 30 minutes, warned 2 ahead. */
+function sessionTimeout() {
+  // A session is slid at most once a minute (auth/sessions.ts), so it may end up to a minute before the page thinks.
+  return { idleSeconds: IDLE_MINUTES * 60 - 60, warnSeconds: WARN_MINUTES * 60, warnMinutes: WARN_MINUTES };
+}
+
 /** Locals every page's layout uses: language, user, navigation, CSRF token, flash message. */
 export function viewLocals(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
@@ -57,6 +66,7 @@ export function viewLocals(ctx: AppContext): RequestHandler {
       flash: flash && /^[\w.]+$/.test(flash) ? t(lang, flash) : undefined,
       currentPath: encodeURIComponent(req.originalUrl),
       otherLang: lang === 'da' ? 'en' : 'da',
+      sessionTimeout: req.user?.via === 'session' ? sessionTimeout() : undefined,
     });
     next();
   };

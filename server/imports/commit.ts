@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { foldName } from '../courses/patients';
+import { patientNameColumns, renamePatient } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
 import { updateCourseAtVersion } from '../courses/queries';
@@ -41,13 +41,15 @@ async function patientsFor(trx: Knex.Transaction, cprKey: Buffer, municipality: 
   for (const part of chunks(fresh)) {
     const inserted = await trx('patients').insert(part.map(([hash, cpr]) => ({
       municipality_code: municipality, cpr_hash: hash, cpr_enc: encryptCpr(cprKey, cpr),
-      patient_name: names.get(cpr) ?? null, patient_name_folded: foldName(names.get(cpr) ?? null), created_at: now,
+      ...patientNameColumns(names.get(cpr) ?? null), created_at: now,
     }))).returning('id');
     part.forEach(([, cpr], i) => ids.set(cpr, idOf(inserted[i])));
   }
   const freshCprs = new Set(fresh.map(([, cpr]) => cpr));
+  const inFile = rows.flatMap((r) => (r.current ? [r.current.id] : []));
   for (const [cpr, name] of names) {
-    if (!freshCprs.has(cpr)) await trx('patients').where('id', ids.get(cpr)!).update({ patient_name: name, patient_name_folded: foldName(name) });
+    // The file's own courses are updated at the version planned; the patient's other courses get a new one.
+    if (!freshCprs.has(cpr)) await renamePatient(trx, ids.get(cpr)!, name, inFile);
   }
   return ids;
 }

@@ -89,7 +89,7 @@ describe('browser: a therapist registers a whole course', function () {
     await page.fill('#test_end_value', '470');
     await pick(page, 'gp_note_sent');
     await Promise.all([page.waitForURL(courseUrl + '#afslutning'), page.locator('section#afslutning button.button-primary').click()]);
-    expect(await page.textContent('.course-title')).to.contain('Afsluttet').and.contain('Komplet');
+    expect(await page.textContent('.course-title')).to.contain('Afsluttet').and.contain('Data komplet');
     await shot(page, '4-course-complete');
 
     await page.goto(base + '/forloeb');

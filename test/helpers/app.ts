@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Role } from '../../server/auth/access';
 import { hashPassword } from '../../server/auth/passwords';
+import { userNameColumns } from '../../server/admin/queries';
 import { createApp } from '../../server/app';
 import type { Config } from '../../server/config';
 import type { Db } from '../../server/db/connect';
@@ -82,7 +83,7 @@ export async function createUser(db: Db, u: { email: string; roles: Role[]; scop
   hashOfTestPassword ??= hashPassword(TEST_PASSWORD);
   const now = nowIso();
   const [row] = await db('users').insert({
-    email: u.email, name: u.name ?? u.email, password_hash: await hashOfTestPassword, scope: u.scope,
+    email: u.email, ...userNameColumns(u.name ?? u.email), password_hash: await hashOfTestPassword, scope: u.scope,
     active: u.active ?? true, must_change_password: false, created_at: now, updated_at: now,
   }).returning('id');
   const id = typeof row === 'object' ? row.id : row;

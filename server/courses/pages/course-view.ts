@@ -1,5 +1,5 @@
 import { t, type Lang } from '../../i18n';
-import { fieldView, readableValue, sectionFields } from '../form-view';
+import { displayValue, fieldView, readableValue, sectionFields } from '../form-view';
 import { courseIssueMessage, type CourseRecord } from '../service';
 import { label } from '../schemas';
 import { applicability } from '../rules/applicability';
@@ -50,12 +50,23 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
     open: !!own || missing.length > 0 || unfilled.length > 0,
     done: !waits && unfilled.length === 0,
     version: record.version,
+    // what the form shows at this version, so a later save can tell the user's changes from other users' (mergeStale)
+    seen: JSON.stringify(Object.fromEntries(names.map((v) => [v, displayValue(VARIABLE[v], record[v], lang)]))),
     refused: own, canWrite,
     inapplicable: own?.inapplicable?.length ? {
       fields: own.inapplicable.map((v) => label(v, lang)).join(', '), clear: own.inapplicable.join(','),
     } : undefined,
     conflict: own?.conflict ? conflictRows(key, own.typed, record, lang) : undefined,
   };
+}
+
+/**
+ * What the completeness badge claims: complete data of a course still running (or only referred) is complete "so
+ * far", so nobody takes the badge for a finished course.
+ */
+function completeLabel(record: CourseRecord, lang: Lang): string {
+  if (!record.complete) return t(lang, 'courses.pages.incomplete');
+  return t(lang, record.state === 'closed' || record.state === 'not_started' ? 'courses.pages.complete' : 'courses.pages.complete_so_far');
 }
 
 /** The course page's view data: header (state, completeness, warnings) and the four sections. */
@@ -69,7 +80,7 @@ export function courseView(record: CourseRecord, lang: Lang, canWrite: boolean, 
     title: t(lang, 'courses.pages.course_title', { id: record.id }),
     course: {
       id: record.id, version: record.version, annulled: record.annulled, annul_reason: record.annul_reason,
-      state: stateBadge(record.state, record.annulled, lang), complete: record.complete,
+      state: stateBadge(record.state, record.annulled, lang), complete: record.complete, completeLabel: completeLabel(record, lang),
       cpr: showCpr(record.cpr), name: record.patient_name, birth_date: record.birth_date,
       sex: record.sex ? t(lang, `courses.sex_values.${record.sex}`) : '', updated_at: record.updated_at,
       missing: record.missing.map((v) => ({ label: label(v, lang), href: '#' + v })),

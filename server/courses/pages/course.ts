@@ -6,7 +6,7 @@ import { setFlash } from '../../http/render';
 import { sectionInput } from '../form-view';
 import { parseCourseInput } from '../schemas';
 import { CourseValidationError, getCourse, updateCourse, type CourseRecord } from '../service';
-import { isVariableName, type FormSection, type VariableName } from '../variables';
+import { isVariableName, type CourseValues, type FormSection, type VariableName } from '../variables';
 import { courseView, SECTIONS, type Refusal } from './course-view';
 import { courseIdOf, courseScope } from './scope';
 
@@ -34,6 +34,29 @@ function clearList(body: Record<string, unknown>): VariableName[] {
 }
 
 /**
+ * GET /forloeb/:id/<section>: a section's save address opened as a page (where login sends a form sent after the
+ * session ended) leads to the section on the course page.
+ */
+export function sectionLink(): RequestHandler {
+  return (req, res) => {
+    const section = sectionOf(req);
+    res.redirect(303, `/forloeb/${courseIdOf(req)}#${section}`);
+  };
+}
+
+/** The values the form showed (its hidden `seen`, JSON), parsed like the section's input; absent when unreadable. */
+function seenValues(section: FormSection, body: Record<string, unknown>): CourseValues | undefined {
+  if (typeof body.seen !== 'string') return undefined;
+  try {
+    const raw: unknown = JSON.parse(body.seen);
+    if (!raw || typeof raw !== 'object') return undefined;
+    return parseCourseInput(sectionInput(section, raw as Record<string, unknown>), 'form').values;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * POST /forloeb/:id/<section>: save one section over `version`. A refusal shows the page again with everything
  * typed kept: 400 with the messages (and the values to clear), 409 with the stored version beside the user's.
  */
@@ -46,7 +69,7 @@ export function saveSection(ctx: AppContext): RequestHandler {
     const typed = sectionInput(section, body);
     const parsed = parseCourseInput({ ...typed, version: body.version }, 'form');
     try {
-      await updateCourse(cs, id, parsed.values, parsed.version, { clear: clearList(body), inputIssues: parsed.issues });
+      await updateCourse(cs, id, parsed.values, parsed.version, { clear: clearList(body), inputIssues: parsed.issues, seen: seenValues(section, body) });
     } catch (err) {
       if (err instanceof CourseValidationError) {
         const record = await getCourse(cs, id);

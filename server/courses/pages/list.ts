@@ -7,7 +7,8 @@ import { codeLabel, codeOptions } from '../code-lists';
 import { COURSE_STATES, type CourseState } from '../completeness';
 import { normaliseCpr } from '../cpr';
 import { label } from '../schemas';
-import { listCourses, worklist, type CourseListFilter, type CourseRecord } from '../service';
+import { listCourses, worklist, type CourseListFilter, type CourseRecord, type WorklistFilter } from '../service';
+import { isVariableName, VARIABLE, VARIABLE_NAMES, type VariableName } from '../variables';
 import { courseScope, showCpr, stateBadge } from './scope';
 
 interface ListForm { q: string; state: string; year: string; diagnosis_group: string; page: number }
@@ -76,14 +77,49 @@ export function searchPage(ctx: AppContext): RequestHandler {
   return (req, res) => renderList(ctx, req, res, listForm(req.body ?? {}, true));
 }
 
-/** GET /arbejdsliste: incomplete courses, oldest referral first, the missing variables by label. */
+/** The worklist's filters from the query string (no patient data in them); unknown values are ignored. */
+function worklistForm(query: Record<string, unknown>) {
+  const s = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim() : '');
+  const filter: WorklistFilter = { page: /^\d{1,6}$/.test(s('page')) ? Math.max(1, Number(s('page'))) : 1 };
+  if ((COURSE_STATES as readonly string[]).includes(s('state'))) filter.state = s('state') as CourseState;
+  if (isVariableName(s('missing')) && VARIABLE[s('missing') as VariableName].required) filter.missing = s('missing') as VariableName;
+  if (s('overdue') === '1') filter.overdue = true;
+  return filter;
+}
+
+function worklistChoices(f: WorklistFilter, lang: Lang) {
+  return {
+    states: COURSE_STATES.map((s) => ({ code: s, label: t(lang, `courses.states.${s}`), selected: s === f.state })),
+    variables: VARIABLE_NAMES.filter((v) => VARIABLE[v].required && v !== 'municipality_code')
+      .map((v) => ({ code: v, label: label(v, lang), selected: v === f.missing })),
+  };
+}
+
+/** The query string of a worklist page with these filters. */
+function worklistHref(f: WorklistFilter, page: number): string {
+  const q = new URLSearchParams();
+  if (f.state) q.set('state', f.state);
+  if (f.missing) q.set('missing', f.missing);
+  if (f.overdue) q.set('overdue', '1');
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return '/arbejdsliste' + (s ? '?' + s : '');
+}
+
+/** GET /arbejdsliste: incomplete courses, overdue referrals first, 50 a page, filtered by state and missing variable. */
 export function worklistPage(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const lang = req.lang;
-    const items = await worklist(courseScope(ctx, req));
+    const f = worklistForm(req.query as Record<string, unknown>);
+    const result = await worklist(courseScope(ctx, req), f);
+    const pages = Math.max(1, Math.ceil(result.total / result.page_size));
     res.render('courses/worklist', {
-      title: t(lang, 'courses.pages.worklist_title'),
-      rows: items.map((r) => ({
+      title: t(lang, 'courses.pages.worklist_title'), form: f, ...worklistChoices(f, lang),
+      filtered: !!(f.state || f.missing || f.overdue), total: result.total, page: result.page, pages,
+      pageLinks: pagesAround(result.page, pages).map((p) => ({ ...p, href: worklistHref(f, p.page) })),
+      prev: result.page > 1 ? worklistHref(f, result.page - 1) : null,
+      next: result.page < pages ? worklistHref(f, result.page + 1) : null,
+      rows: result.items.map((r) => ({
         ...row(r, lang), days: r.days_since_referral, overdue: r.overdue,
         missing: r.missing.map((v) => label(v, lang)),
       })),

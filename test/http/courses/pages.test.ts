@@ -33,7 +33,7 @@ describe('course pages: registering a course through the forms', () => {
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('value="20.01.2024"').and.contain('value="82,5"').and.contain('value="2,15"');
     expect(page.text).to.contain('value="24"').and.contain('value="20.04.2024"').and.contain('value="2,40"');
-    expect(page.text).to.contain('Afsluttet').and.contain('>Komplet<');
+    expect(page.text).to.contain('Afsluttet').and.contain('>Data komplet<');
     expect(page.text).not.to.contain('Mangler for at forløbet er komplet');
     const course = await t.db('courses').where('id', id).first();
     expect(course.state).to.equal('closed');

@@ -38,7 +38,7 @@ describe(`indicator standards /admin/standarder (${testEngine})`, () => {
   it('the DK admin sets a standard from a period; it is stored, listed, judged by and audited with old and new', async () => {
     const { agent, csrf } = await loginAs(t.app, 'admin@demo.dk');
 
-    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK03', threshold: '0,85', valid_from: '2026Q3' });
+    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK03', threshold: '85 %', valid_from: '2026Q3' });
     const page = await agent.get('/admin/standarder');
     const api = await agent.get('/api/v1/indicators?unit_type=country&indicator_id=HK03&period=2026Q3');
     const before = await agent.get('/api/v1/indicators?unit_type=country&indicator_id=HK03&period=2026Q2');
@@ -58,23 +58,32 @@ describe(`indicator standards /admin/standarder (${testEngine})`, () => {
     const count = async () => (await t.db('indicator_standards').count({ n: '*' }))[0].n;
     const before = await count();
 
-    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK05', threshold: '0,855', valid_from: '2009' });
+    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK05', threshold: '85,5', valid_from: '2009' });
 
     expect(res.status).to.equal(400);
-    expect(res.text).to.contain('Standarden skal være et tal fra 0,00 til 1,00 med højst to decimaler.');
+    expect(res.text).to.contain('Standarden skal være et helt tal fra 0 til 100 (procent), fx 80.');
     expect(res.text).to.contain('Gyldig fra skal være et år');
-    expect(res.text).to.contain('value="0,855"');
+    expect(res.text).to.contain('value="85,5"');
     expect(res.text).to.contain('value="2009"');
     expect(res.text).to.contain('<option value="HK05" selected>');
     expect(res.text).to.contain('href="#threshold"');
     expect(await count()).to.equal(before);
   });
 
-  it('a standard of 1.01 is refused', async () => {
+  it('a standard of 101 % is refused, and 0,85 (a fraction) too: the form takes percent', async () => {
     const { agent, csrf } = await loginAs(t.app, 'admin@demo.dk');
 
-    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK05', threshold: '1.01', valid_from: '2027' });
+    const res = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK05', threshold: '101', valid_from: '2027' });
 
     expect(res.status).to.equal(400);
+    const fraction = await agent.post('/admin/standarder').type('form').send({ _csrf: csrf, indicator_id: 'HK05', threshold: '0,85', valid_from: '2027' });
+    expect(fraction.status).to.equal(400);
+  });
+
+  it('the standards page has the admin tabs and asks for percent', async () => {
+    const { agent } = await loginAs(t.app, 'admin@demo.dk');
+    const page = await agent.get('/admin/standarder');
+    expect(page.text).to.contain('class="admin-subnav"').and.contain('href="/admin/standarder" aria-current="page"');
+    expect(page.text).to.contain('Standard (procent)');
   });
 });

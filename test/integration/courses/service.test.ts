@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { CourseValidationError, annulCourse, createCourse, getCourse, listCourses, updateCourse, worklist } from '../../../server/courses/service';
+import {
+  CourseValidationError, annulCourse, createCourse, getCourse, listCourses, updateCourse, worklist, worklistCounts,
+} from '../../../server/courses/service';
 import type { Db } from '../../../server/db/connect';
 import { Conflict, Invalid, NotFound } from '../../../server/http/errors';
 import { freshDb } from '../../helpers/db';
@@ -209,12 +211,19 @@ describe('course service: lists, worklist and their audit rows', () => {
     const annulled = await createCourse(cs, aCourse({ referral_date: daysAgo(300) }));
     await annulCourse(cs, annulled.id, 'fejl', 1);
 
-    const list = await worklist(cs);
+    const { items: list, total } = await worklist(cs);
 
-    expect(list.map((c) => c.id)).to.deep.equal([active.id, old.id, fresh.id]);
-    expect(list.map((c) => [c.days_since_referral, c.overdue])).to.deep.equal([[60, false], [14, true], [13, false]]);
+    // Overdue referrals first (issue 10 §4), then by referral_date.
+    expect(list.map((c) => c.id)).to.deep.equal([old.id, active.id, fresh.id]);
+    expect(total).to.equal(3);
+    expect(list.map((c) => [c.days_since_referral, c.overdue])).to.deep.equal([[14, true], [60, false], [13, false]]);
     const audited = await db('audit_log').where({ action: 'course_list', actor_user_id: cs.user.id });
     expect(audited.map((r) => r.patient_id)).to.have.members([active.patient_id, old.patient_id, fresh.patient_id]);
+    expect((await worklist(cs, { state: 'active' })).items.map((c) => c.id)).to.deep.equal([active.id]);
+    expect((await worklist(cs, { overdue: true })).items.map((c) => c.id)).to.deep.equal([old.id]);
+    const missingStart = (await worklist(cs, { missing: 'start_date' })).items.map((c) => c.id);
+    expect(missingStart).to.include(old.id).and.not.include(active.id);
+    expect(await worklistCounts(cs)).to.deep.equal({ incomplete: 3, overdue: 1 });
   });
 
   it('a list page writes one audit row per patient shown, and pages 50 at a time', async () => {
