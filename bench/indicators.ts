@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { derived } from '../server/courses/completeness';
+import { demographicsOf } from '../server/courses/patients';
 import { createDb, Db, migrate } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { computeResults } from '../server/indicators/results';
@@ -33,7 +34,7 @@ async function fill(db: Db): Promise<void> {
       let patientId = patients.get(key);
       if (patientId === undefined) {
         const [row] = await trx('patients').insert({
-          municipality_code: values.municipality_code, cpr_hash: key, cpr_enc: 'bench', patient_name: demo.patient_name, created_at: createdAt,
+          municipality_code: values.municipality_code, cpr_hash: key, cpr_enc: 'bench', ...demographicsOf(demo.cpr), patient_name: demo.patient_name, created_at: createdAt,
         }).returning('id');
         patientId = Number(typeof row === 'object' ? row.id : row);
         patients.set(key, patientId);

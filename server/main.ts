@@ -6,6 +6,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import { purgeOldAttempts } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
+import { fillPatientDemographics } from './courses/patients';
 import { createLogger } from './logger';
 
 /** Process entry: config, migrations, demo data when asked, listen, graceful shutdown. */
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.nodeEnv);
   const db = createDb(config.databaseUrl);
   await migrate(db);
+  const filled = await fillPatientDemographics(db, config.cprKey);
+  if (filled > 0) logger.info({ filled }, 'patients: sex and birth date filled from the CPR');
 
   if (config.demoData) {
     if (await createDemoUsersIfEmpty(db)) logger.info('demo users created');

@@ -102,6 +102,7 @@ export async function computeResults(db: Knex, query: ResultsQuery): Promise<Ind
 const HIDDEN_FIELDS = [
   'numerator', 'denominator', 'missing', 'value', 'ci_low', 'ci_high', 'missing_low', 'missing_high', 'standard_met',
   'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier',
+  'shrunk_value', 'limit95_od_low', 'limit95_od_high', 'limit998_od_low', 'limit998_od_high', 'outlier_od',
 ] as const;
 
 /**

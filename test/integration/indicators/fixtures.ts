@@ -19,11 +19,13 @@ function stateOf(c: CourseFields): string {
 export async function addCourse(db: Knex, fields: CourseFields = {}): Promise<number> {
   const municipality = String(fields.municipality_code ?? '751');
   const createdAt = '2025-01-01T00:00:00.000Z';
+  // sex and birth_date belong to the patient (derived from the CPR); default a woman born 1960-05-05
+  const { sex = 'F', birth_date: birthDate = '1960-05-05', ...courseFields } = fields;
   const [patient] = await db('patients')
-    .insert({ municipality_code: municipality, cpr_hash: `hash-${++patientSeq}`, cpr_enc: 'enc', created_at: createdAt })
+    .insert({ municipality_code: municipality, cpr_hash: `hash-${++patientSeq}`, cpr_enc: 'enc', sex, birth_date: birthDate, created_at: createdAt })
     .returning('id');
   const course = {
-    municipality_code: municipality, referral_date: '2025-03-01', diagnosis_group: 'ihd', ...fields,
+    municipality_code: municipality, referral_date: '2025-03-01', diagnosis_group: 'ihd', ...courseFields,
     patient_id: typeof patient === 'object' ? patient.id : patient, created_at: createdAt, updated_at: createdAt,
   };
   const [row] = await db('courses').insert({ state: stateOf(course), ...course }).returning('id');
