@@ -78,7 +78,7 @@ describe(`GET /api/v1/indicators (${testEngine})`, () => {
   it('bad period, unit_type, unit_code and indicator_id answer 400 invalid with a message per field', async () => {
     const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
 
-    const all = await agent.get('/api/v1/indicators?period=25&unit_type=planet&indicator_id=HK12');
+    const all = await agent.get('/api/v1/indicators?period=25&unit_type=planet&indicator_id=HK15');
     const unit = await agent.get('/api/v1/indicators?period=2025Q2&unit_type=region&unit_code=751');
     const none = await agent.get('/api/v1/indicators');
 

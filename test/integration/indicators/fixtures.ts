@@ -42,7 +42,8 @@ export function completedCourse(endDate: string, overrides: CourseFields = {}): 
     referral_date: '2025-01-02', start_date: '2025-01-10', end_date: endDate, outcome: 'completed',
     training_planned: 24, training_attended: 24, test_type: '6mwt', test_start_value: 400, test_end_value: 480,
     smoking_start: 'daily', smoking_end: 'former', diet: 'received', education: 'completed', hads_d_end: 3,
-    gp_note_sent: 'yes', complete: true, ...overrides,
+    gp_note_sent: 'yes', complete: true, hads_a_start: 9, hads_d_start: 4, hads_a_end: 5, ldl_end: 1.2, bp_sys_end: 130,
+    bp_dia_end: 80, ...overrides,
   };
 }
 
