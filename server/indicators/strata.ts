@@ -6,7 +6,7 @@ import { AGE_GROUPS, Counts, countStrata, StrataCountsTable, ZERO_COUNTS } from 
 import { INDICATORS, IndicatorId } from './definitions';
 import { newcombeGap } from './fair-stats';
 import { parsePeriod, Period } from './periods';
-import { buildResult, IndicatorResult } from './results';
+import { buildResult, hideResult, IndicatorResult } from './results';
 import { listStandards } from './standards';
 import { listUnits, Unit, UnitType } from './units';
 
@@ -75,8 +75,7 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
   const computedAt = nowIso(q.now);
   return definitions.flatMap((d) => units.flatMap((u) => strataOf(q.stratumType).map((stratum): StratumResult => {
     const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, q.stratumType, stratum), standards, q.lang ?? 'da', computedAt);
-    const { computed_at: at, ...rest } = r;
-    return { ...rest, period: r.period, stratum_type: q.stratumType, stratum, computed_at: at };
+    return { ...r, stratum_type: q.stratumType, stratum };
   })));
 }
 
@@ -86,17 +85,11 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
  */
 export function hideStrataComplement(rows: readonly StratumResult[]): StratumResult[] {
   const hiddenGroups = new Set(rows.filter((r) => r.denominator === null).map(groupKey));
-  return rows.map((r) => (hiddenGroups.has(groupKey(r)) && r.denominator !== null ? hideRow(r) : r));
+  return rows.map((r) => (hiddenGroups.has(groupKey(r)) && r.denominator !== null ? hideResult(r) : r));
 }
 
 const groupKey = (r: StratumResult) => `${r.indicator_id}|${r.unit_type}|${r.unit_code}|${r.period}|${r.stratum_type}`;
 
-function hideRow(r: StratumResult): StratumResult {
-  return {
-    ...r, numerator: null, denominator: null, missing: null, value: null, ci_low: null, ci_high: null,
-    missing_low: null, missing_high: null, standard_met: null,
-  };
-}
 
 /**
  * The gaps of sex (F − M) and age group (80+ − <60) with Newcombe's interval, one per indicator, unit and

@@ -48,7 +48,7 @@ describe(`GET /api/v1/indicators (${testEngine})`, () => {
 
     const res = await agent.get('/api/v1/indicators?period=2025&unit_type=municipality&lang=en');
 
-    expect(res.body.results).to.have.length(11 * 98);
+    expect(res.body.results).to.have.length(14 * 98);
     expect(res.body.results.slice(0, 3).map((r: { unit_code: string }) => r.unit_code)).to.deep.equal(['101', '147', '151']);
     expect(res.body.results[98].indicator_id).to.equal('HK02');
     expect(res.body.results[2 * 98].indicator_name).to.equal('Persistence');
