@@ -660,6 +660,7 @@ export const da = {
       filter_missing: 'Mangler data ({count})',
       sort_label: 'Sortér efter',
       missing_prefix: 'Mangler: {variables}',
+      not_registered: 'ikke registreret',
       days: '{days} dage fra henvisning til opstart',
     },
     period_default: {

@@ -662,6 +662,7 @@ export const en: typeof da = {
       filter_missing: 'Missing data ({count})',
       sort_label: 'Sort by',
       missing_prefix: 'Missing: {variables}',
+      not_registered: 'not registered',
       days: '{days} days from referral to start',
     },
     period_default: {
