@@ -9,7 +9,8 @@ import { INDEXES as BY_MUNICIPALITY } from './20261123140000_lead_indicator_inde
  */
 const DEFAULTS: Record<string, number> = { HK12: 50, HK13: 50, HK14: 70 };
 const OUTCOME_COLUMNS = ['diagnosis_group', 'hads_a_start', 'hads_d_start', 'hads_a_end', 'ldl_end', 'bp_sys_end', 'bp_dia_end'];
-const STRATA_COLUMNS = ['patient_id', 'diagnosis_group'];
+/** sex and birth date come from the patient; age is taken on referral_date */
+const STRATA_COLUMNS = ['patient_id', 'diagnosis_group', 'referral_date'];
 
 export const INDEXES: { name: string; columns: string[] }[] = BY_MUNICIPALITY.map((index) => ({
   name: `${index.name}_v2`,

@@ -85,10 +85,13 @@ export interface WarningItem { indicator_id: IndicatorId; unit_type: UnitType; u
 export async function computeWarnings(db: Knex, query: {
   ownUnit: Unit; municipalityCodes: readonly string[]; inside: InsideTest; today?: string; now?: Date;
 }): Promise<WarningItem[]> {
-  const { quarters, allQuarters } = spcPeriods(query.today ?? todayInDenmark(query.now));
-  const table = await countByMunicipality(db, { periods: allQuarters });
   const municipalities = (await listUnits(db, 'municipality')).filter((m) => query.municipalityCodes.includes(m.code));
   const units = [query.ownUnit, ...municipalities.filter((m) => !(query.ownUnit.unitType === 'municipality' && m.code === query.ownUnit.code))];
+  const periods = spcPeriods(query.today ?? todayInDenmark(query.now));
+  const quarters = periods.quarters;
+  // The year sums are needed only to hide quarters of units outside the scope; the listed units rarely are.
+  const allQuarters = units.every((u) => query.inside(u.unitType, u.code)) ? quarters : periods.allQuarters;
+  const table = await countByMunicipality(db, { periods: allQuarters });
   const items: (WarningItem & { order: number })[] = [];
   units.forEach((unit, order) => {
     for (const d of INDICATORS) {
