@@ -8,7 +8,7 @@ import { GapRow, isStratumType, StratumResult, StratumType, STRATUM_TYPES } from
 import { today } from '../time';
 import { comparisonChart } from './charts';
 import { downloadLinks } from './chart-sections';
-import { periodLabel, Selection, selectionQuery } from './selection';
+import { periodLabel, selectedPeriodLabel, Selection, selectionQuery } from './selection';
 import { spcRows, strataRows, Viewer } from './service';
 import { percentText, rangeText, resultView } from './view-model';
 import { formatDecimal } from '../http/view-helpers';
@@ -52,7 +52,7 @@ export async function strataSection(db: Knex, s: Selection, indicatorId: Indicat
   const query = selectionQuery(s, { lighed: type });
   return {
     title: t(lang, 'indicators.strata.title'),
-    intro: t(lang, 'indicators.strata.intro', { unit: s.unit.name, period: periodLabel(s.period, lang), type: t(lang, `indicators.strata.types.${type}`) }),
+    intro: t(lang, 'indicators.strata.intro', { unit: s.unit.name, period: selectedPeriodLabel(s.period, lang), type: t(lang, `indicators.strata.types.${type}`) }),
     types: STRATUM_TYPES.map((ty) => ({
       type: ty, label: t(lang, `indicators.strata.type_names.${ty}`), current: ty === type,
       href: `${path}?${selectionQuery(s, { ...extra, lighed: ty })}#lighed`,
