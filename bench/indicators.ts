@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       computeStrata(db, { period: '2025', unitType: 'municipality', stratumType: 'age_group' }));
     const country = (await listUnits(db, 'country'))[0];
     const warnings = await medianMs('warnings: DK + 98 municipalities × 14 indicators, 12 quarters', RUNS, () =>
-      computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY }));
+      computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY, fresh: true }));
     const trend = await medianMs('trend: HK03, Danmark, 8 quarters of 2025', RUNS, () =>
       computeTrend(db, { period: '2025', unitType: 'country', unitCode: 'DK', indicatorId: 'HK03', today: TODAY }));
     const ratio = (x: number) => `${(x / plain).toFixed(2)}×`;

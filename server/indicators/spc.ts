@@ -105,6 +105,8 @@ export interface WarningItem { indicator_id: IndicatorId; unit_type: UnitType; u
  */
 export async function computeWarnings(db: Knex, query: {
   ownUnit: Unit; municipalityCodes: readonly string[]; inside: InsideTest; today?: string; now?: Date;
+  /** count afresh instead of sharing the last few minutes' counts (the bench) */
+  fresh?: boolean;
 }): Promise<WarningItem[]> {
   const municipalities = (await listUnits(db, 'municipality')).filter((m) => query.municipalityCodes.includes(m.code));
   const units = [query.ownUnit, ...municipalities.filter((m) => !(query.ownUnit.unitType === 'municipality' && m.code === query.ownUnit.code))];
