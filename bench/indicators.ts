@@ -1,21 +1,27 @@
 /**
  * Indicator engine bench (not a test): 200 000 synthetic courses over the 98 municipalities in a fresh SQLite
- * file, then the median over several runs of all indicators × all municipalities × one year, the 8-quarter
- * trend, and a plain count per municipality as the yardstick. Run: npx tsx bench/indicators.ts [courses]
+ * file (or a fresh PostgreSQL schema with BENCH_DATABASE_URL=postgres://…), then the median over several runs of
+ * all 14 indicators × all municipalities × one year, their strata, the early warnings of every municipality,
+ * the 8-quarter trend, and a plain count per municipality as the yardstick, reported as ratios to it.
+ * Run: npx tsx bench/indicators.ts [courses]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { derived } from '../server/courses/completeness';
+import { demographicsOf } from '../server/courses/patients';
 import { createDb, Db, migrate } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { computeResults } from '../server/indicators/results';
+import { computeWarnings } from '../server/indicators/spc';
+import { computeStrata } from '../server/indicators/strata';
 import { computeTrend } from '../server/indicators/trend';
-import { medianMs } from './lib';
+import { listUnits } from '../server/indicators/units';
+import { BENCH_PG_URL, freshBenchDb, medianMs } from './lib';
 
 const COURSES = Number(process.argv[2] ?? 200_000);
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TODAY = '2025-12-31';
 const CHUNK = 400;
 
@@ -33,7 +39,7 @@ async function fill(db: Db): Promise<void> {
       let patientId = patients.get(key);
       if (patientId === undefined) {
         const [row] = await trx('patients').insert({
-          municipality_code: values.municipality_code, cpr_hash: key, cpr_enc: 'bench', patient_name: demo.patient_name, created_at: createdAt,
+          municipality_code: values.municipality_code, cpr_hash: key, cpr_enc: 'bench', ...demographicsOf(demo.cpr), patient_name: demo.patient_name, created_at: createdAt,
         }).returning('id');
         patientId = Number(typeof row === 'object' ? row.id : row);
         patients.set(key, patientId);
@@ -46,35 +52,40 @@ async function fill(db: Db): Promise<void> {
     }
     await flush(trx);
   });
-  await db.raw('ANALYZE');
+  await db.raw(BENCH_PG_URL ? 'VACUUM ANALYZE courses' : 'ANALYZE');
+  if (BENCH_PG_URL) await db.raw('VACUUM ANALYZE patients');
 }
 
 async function main(): Promise<void> {
-  // BENCH_DB=<file> keeps the filled database between runs (filled when it does not exist yet).
-  const keep = process.env.BENCH_DB;
+  // BENCH_DB=<file> keeps a filled SQLite database between runs (filled when it does not exist yet).
+  const keep = BENCH_PG_URL ? undefined : process.env.BENCH_DB;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-'));
-  const file = keep ? path.resolve(keep) : path.join(dir, 'bench.sqlite');
-  const filled = fs.existsSync(file);
-  const db = createDb('sqlite:' + file);
+  const filled = !!keep && fs.existsSync(path.resolve(keep));
+  const { db, cleanup } = keep
+    ? { db: createDb('sqlite:' + path.resolve(keep)), cleanup: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } }
+    : await freshBenchDb(dir);
   try {
     await migrate(db);
     const t0 = performance.now();
     if (!filled) await fill(db);
     const [{ n }] = await db('courses').count({ n: '*' });
-    console.log(`${n} courses in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up\n`);
+    console.log(`${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite'}: ${n} courses in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up\n`);
 
     const plain = await medianMs('SELECT municipality_code, count(*) … GROUP BY', RUNS, () =>
       db('courses').select('municipality_code').count({ n: '*' }).groupBy('municipality_code'));
-    const year = await medianMs('all 11 indicators × 98 municipalities × 2025', RUNS, () =>
+    const year = await medianMs('all 14 indicators × 98 municipalities × 2025', RUNS, () =>
       computeResults(db, { period: '2025', unitType: 'municipality' }));
-    const regions = await medianMs('all 11 indicators × 5 regions × 2025', RUNS, () =>
-      computeResults(db, { period: '2025', unitType: 'region' }));
+    const strata = await medianMs('strata: 14 indicators × 98 municipalities × 2025 (age group)', RUNS, () =>
+      computeStrata(db, { period: '2025', unitType: 'municipality', stratumType: 'age_group' }));
+    const country = (await listUnits(db, 'country'))[0];
+    const warnings = await medianMs('warnings: DK + 98 municipalities × 14 indicators, 12 quarters', RUNS, () =>
+      computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY, fresh: true }));
     const trend = await medianMs('trend: HK03, Danmark, 8 quarters of 2025', RUNS, () =>
       computeTrend(db, { period: '2025', unitType: 'country', unitCode: 'DK', indicatorId: 'HK03', today: TODAY }));
-    console.log(`\nratio to the plain count: year ${(year / plain).toFixed(2)}×, regions ${(regions / plain).toFixed(2)}×, trend ${(trend / plain).toFixed(2)}×`);
+    const ratio = (x: number) => `${(x / plain).toFixed(2)}×`;
+    console.log(`\nratio to the plain count: results ${ratio(year)} (goal ≤ 3×), strata ${ratio(strata)} (≤ 5×), warnings ${ratio(warnings)} (≤ 5×), trend ${ratio(trend)}`);
   } finally {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   }
 }
 

@@ -8,6 +8,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import { purgeOldCounters } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
+import { fillPatientDemographics } from './courses/patients';
 import { createLogger } from './logger';
 import { installLastResortHandlers } from './process-guard';
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   installLastResortHandlers(process, logger);
   const db = createDb(config.databaseUrl);
   await migrate(db);
+  const filled = await fillPatientDemographics(db, config.cprKey);
+  if (filled > 0) logger.info({ filled }, 'patients: sex and birth date filled from the CPR');
 
   if (config.demoData) {
     if (await createDemoUsersIfEmpty(db, config.cprKey)) logger.info('demo users created');

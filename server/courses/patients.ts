@@ -1,13 +1,40 @@
 import type { Knex } from 'knex';
 import { danishSortKey, foldText } from '../db/danish';
 import { nowIso } from '../time';
-import { cprLookupHash, encryptCpr } from './cpr';
+import { birthDateFromCpr, cprLookupHash, decryptCpr, encryptCpr, sexFromCpr } from './cpr';
 
 /** Patients: one per (municipality_code, keyed CPR hash); the CPR itself only encrypted. */
 
 /** The stored columns of a patient's name: the name, its search fold and its Danish sort key (server/db/danish). */
 export function patientNameColumns(name: string | null): { patient_name: string | null; patient_name_folded: string | null; patient_name_sort: string | null } {
   return { patient_name: name, patient_name_folded: foldText(name), patient_name_sort: danishSortKey(name) };
+}
+
+/** The patient columns derived from the CPR (sex, birth date), stored for the indicator strata. */
+export function demographicsOf(cpr: string): { sex: 'M' | 'F' | null; birth_date: string | null } {
+  return { sex: sexFromCpr(cpr), birth_date: birthDateFromCpr(cpr) };
+}
+
+/**
+ * Fill sex and birth date of patients stored without them (before they were stored, or by a path that did not
+ * set them), by decrypting their CPR in batches. Idempotent; returns how many were filled.
+ */
+export async function fillPatientDemographics(db: Knex, cprKey: Buffer, batch = 500): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const rows: { id: number; cpr_enc: string }[] = await db('patients').whereNull('sex').orderBy('id').limit(batch).select('id', 'cpr_enc');
+    const updates = rows.map((r) => {
+      let cpr = '';
+      try { cpr = decryptCpr(cprKey, r.cpr_enc); } catch { /* not decryptable: marked unknown below */ }
+      const d = demographicsOf(cpr);
+      return { id: r.id, sex: d.sex ?? '?', birth_date: d.birth_date };
+    });
+    await db.transaction(async (trx) => {
+      for (const u of updates) await trx('patients').where('id', u.id).update({ sex: u.sex, birth_date: u.birth_date });
+    });
+    filled += updates.length;
+    if (rows.length < batch) return filled;
+  }
 }
 
 /**
@@ -22,7 +49,7 @@ export async function findOrCreatePatient(
   if (found !== undefined) return { id: found, created: false };
   const inserted = await db('patients')
     .insert({
-      municipality_code: municipalityCode, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, cpr),
+      municipality_code: municipalityCode, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, cpr), ...demographicsOf(cpr),
       is_demo: opts.isDemo ?? false, created_at: nowIso(),
     })
     .onConflict(['municipality_code', 'cpr_hash']).ignore()

@@ -2,6 +2,7 @@ import { Lang, t } from '../i18n';
 import { Funnel, FunnelRow } from '../indicators/funnel';
 import { parsePeriod } from '../indicators/periods';
 import { IndicatorResult } from '../indicators/results';
+import { overdispersedLimits } from '../indicators/fair-stats';
 import { funnelLimits } from '../indicators/stats';
 import { statusOf } from './view-model';
 
@@ -37,6 +38,9 @@ function commonTexts(lang: Lang) {
       limit95: t(lang, 'indicators.pages.chart.limit95'),
       limit998: t(lang, 'indicators.pages.chart.limit998'),
       outlierAbove: t(lang, 'indicators.pages.outlier.above'),
+      shrunk: t(lang, 'indicators.fair.shrunk'),
+      limit95od: t(lang, 'indicators.fair.limit95_od'),
+      limit998od: t(lang, 'indicators.fair.limit998_od'),
       outlierBelow: t(lang, 'indicators.pages.outlier.below'),
       met: t(lang, 'indicators.pages.status.met'),
       notMet: t(lang, 'indicators.pages.status.not_met'),
@@ -51,12 +55,19 @@ function point(r: IndicatorResult, label: string, selected: boolean, lang: Lang,
   };
 }
 
-/** Units side by side: value, 95 % interval, the standard as a line; the selected unit stands out. */
-export function comparisonChart(rows: readonly IndicatorResult[], selectedCode: string, title: string, lang: Lang) {
+/**
+ * Units side by side: value, 95 % interval, the standard as a line; the selected unit stands out. With
+ * `shrunkOf`, each unit's shrunk value (fair comparison) is drawn beside its raw value.
+ */
+export function comparisonChart(
+  rows: readonly IndicatorResult[], selectedCode: string, title: string, lang: Lang,
+  shrunkOf?: (r: IndicatorResult) => number | null,
+) {
   return {
     kind: 'comparison', title, ...commonTexts(lang),
     standard: rows.length ? standardValue(rows[0].standard) : null,
-    points: rows.map((r) => point(r, r.unit_name, r.unit_code === selectedCode, lang)),
+    withShrunk: !!shrunkOf,
+    points: rows.map((r) => ({ ...point(r, r.unit_name, r.unit_code === selectedCode, lang), shrunk: shrunkOf ? shrunkOf(r) : null })),
   };
 }
 
@@ -74,8 +85,13 @@ export function trendChart(rows: readonly IndicatorResult[], title: string, lang
 
 const CURVE_POINTS = 60;
 
+export interface FunnelCurvePoint {
+  n: number; low95: number; high95: number; low998: number; high998: number;
+  low95od: number; high95od: number; low998od: number; high998od: number;
+}
+
 /** The limits around p0 on a grid of denominators from 1 to a little past the largest, for smooth curves. */
-export function funnelCurves(p0: number, maxN: number): { n: number; low95: number; high95: number; low998: number; high998: number }[] {
+export function funnelCurves(p0: number, maxN: number, tau2 = 0): FunnelCurvePoint[] {
   const wanted = Math.max(10, maxN * 1.1);
   const step = 10 ** Math.floor(Math.log10(wanted)) / 2;
   const top = Math.ceil(wanted / step) * step; // a round axis end: 50, 150, 2 000 …
@@ -83,7 +99,11 @@ export function funnelCurves(p0: number, maxN: number): { n: number; low95: numb
   for (let i = 0; i <= CURVE_POINTS; i++) grid.add(Math.max(1, Math.round(Math.exp((Math.log(top) * i) / CURVE_POINTS))));
   return [...grid].sort((a, b) => a - b).map((n) => {
     const l = funnelLimits(p0, n)!;
-    return { n, low95: l.limit95.low, high95: l.limit95.high, low998: l.limit998.low, high998: l.limit998.high };
+    const od = overdispersedLimits(p0, tau2, n)!;
+    return {
+      n, low95: l.limit95.low, high95: l.limit95.high, low998: l.limit998.low, high998: l.limit998.high,
+      low95od: od.limit95.low, high95od: od.limit95.high, low998od: od.limit998.low, high998od: od.limit998.high,
+    };
   });
 }
 
@@ -95,9 +115,10 @@ export function funnelChart(funnel: Funnel, selectedCode: string, title: string,
     kind: 'funnel', title, ...commonTexts(lang),
     p0: funnel.p0,
     standard: funnel.rows.length ? standardValue(funnel.rows[0].standard) : null,
-    curves: funnel.p0 === null ? [] : funnelCurves(funnel.p0, maxN),
+    curves: funnel.p0 === null ? [] : funnelCurves(funnel.p0, maxN, funnel.tau2),
+    // Outliers are marked by the overdispersed 99.8 % limits (indicators.md "Fair comparison"); the page says so.
     points: plotted.map((r) => ({
-      label: r.unit_name, n: r.denominator, value: r.value, outlier: r.outlier, selected: r.unit_code === selectedCode,
+      label: r.unit_name, n: r.denominator, value: r.value, outlier: r.outlier_od, outlierBinomial: r.outlier, selected: r.unit_code === selectedCode,
     })),
   };
 }

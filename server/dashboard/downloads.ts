@@ -9,12 +9,21 @@ export const RESULT_COLUMNS = [
   'missing', 'value', 'ci_low', 'ci_high', 'missing_low', 'missing_high', 'standard', 'standard_met', 'few_data',
   'computed_at',
 ] as const;
-export const FUNNEL_COLUMNS = [...RESULT_COLUMNS, 'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier'] as const;
+/** The funnel download: the result columns, the limits, and the fair-comparison columns; computed_at stays last. */
+export const FUNNEL_COLUMNS = [
+  ...RESULT_COLUMNS.slice(0, -1), 'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier',
+  'shrunk_value', 'limit95_od_low', 'limit95_od_high', 'limit998_od_low', 'limit998_od_high', 'outlier_od', 'p0', 'phi', 'tau2',
+  'computed_at',
+] as const;
 
 const DECIMAL_COLUMNS = new Set<string>([
   'value', 'ci_low', 'ci_high', 'missing_low', 'missing_high', 'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high',
+  'shrunk_value', 'limit95_od_low', 'limit95_od_high', 'limit998_od_low', 'limit998_od_high', 'p0', 'p_bar', 'lcl3', 'ucl3',
+  'lcl2', 'ucl2', 'gap', 'gap_low', 'gap_high',
 ]);
-const BOOLEAN_COLUMNS = new Set<string>(['standard_met', 'few_data']);
+/** formats.md: φ and τ² with 6 decimals */
+const SIX_DECIMAL_COLUMNS = new Set<string>(['phi', 'tau2']);
+const BOOLEAN_COLUMNS = new Set<string>(['standard_met', 'few_data', 'baseline', 'significant']);
 const TEXT_COLUMNS = new Set<string>(['unit_code', 'period']);
 
 /** A result row (or a funnel row); read by column name. */
@@ -27,13 +36,18 @@ export type DownloadFormat = 'csv' | 'xlsx';
  * although the double nearest 0.12345 lies just below it), never "-0.0000"; '' for null.
  */
 export function fixed4(x: number | null | undefined): string {
+  return fixedDecimals(x, 4);
+}
+
+/** fixed4 with `places` decimals (≤ 10). */
+export function fixedDecimals(x: number | null | undefined, places: number): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '';
-  // 12 decimals absorb the binary representation error; the 5th decimal then decides the rounding.
+  // 12 decimals absorb the binary representation error; the next decimal then decides the rounding.
   const [whole, decimals] = Math.abs(x).toFixed(12).split('.');
-  let scaled = BigInt(whole + decimals.slice(0, 4));
-  if (decimals[4] >= '5') scaled += 1n;
-  const digits = scaled.toString().padStart(5, '0');
-  const text = `${digits.slice(0, -4)}.${digits.slice(-4)}`;
+  let scaled = BigInt(whole + decimals.slice(0, places));
+  if (decimals[places] >= '5') scaled += 1n;
+  const digits = scaled.toString().padStart(places + 1, '0');
+  const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`;
   return x < 0 && scaled !== 0n ? `-${text}` : text;
 }
 
@@ -45,6 +59,7 @@ export function isoToSecond(iso: unknown): string {
 function csvField(column: string, value: unknown): string {
   if (value === null || value === undefined) return '';
   if (DECIMAL_COLUMNS.has(column)) return fixed4(Number(value));
+  if (SIX_DECIMAL_COLUMNS.has(column)) return fixedDecimals(Number(value), 6);
   if (BOOLEAN_COLUMNS.has(column)) return value ? '1' : '0';
   if (column === 'computed_at') return isoToSecond(value);
   return guardFormula(String(value));

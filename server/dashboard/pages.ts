@@ -7,8 +7,11 @@ import { Lang, t } from '../i18n';
 import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';
 import { Unit } from '../indicators/units';
 import { chartSections, downloadLinks } from './chart-sections';
-import { dashboardRows, resultRow, Viewer } from './service';
-import { parseSelection, periodLabel, periodOptions, Selection, selectionQuery, unitOptions } from './selection';
+import { dashboardRows, resultRow, Viewer, warningItems } from './service';
+import { lastYearLink, parseSelection, periodLabel, periodOptions, selectedPeriodLabel, Selection, selectionQuery, unitOptions } from './selection';
+import { lastCompleteQuarterText, spcSection, strataSection, stratumTypeOf } from './equality-sections';
+import { WarningItem } from '../indicators/spc';
+import { listUnits } from '../indicators/units';
 import { resultView } from './view-model';
 
 /** The view data of the dashboard and the indicator detail page (the routes only render them). */
@@ -41,9 +44,10 @@ export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   const s = await parseSelection(db, req.query, user.scope, lang);
   const picked = chartIndicatorOf(req.query.indikator);
   const chartPage = { path: '/indikatorer', extra: { indikator: picked.id ?? DEFAULT_CHART_INDICATOR } };
-  const [rows, charts] = await Promise.all([
+  const [rows, charts, warnings] = await Promise.all([
     dashboardRows(db, s, viewer),
-    picked.id ? chartSections(db, s, picked.id, viewer, req.query.funnel === 'DK', chartPage) : null,
+    picked.id ? chartSections(db, s, picked.id, viewer, req.query.funnel === 'DK', chartPage, req.query.tomme === 'skjul') : null,
+    warningItems(db, viewer),
   ]);
   const query = selectionQuery(s);
   const views = rows.map((r) => ({ ...resultView(r, lang), href: `/indikatorer/${r.indicator_id}?${query}` }));
@@ -54,7 +58,9 @@ export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   return {
     status: picked.id ? 200 : 400,
     title: (errors.length ? `${t(lang, 'common.error_prefix')} ` : '') + t(lang, 'indicators.pages.dashboard_title'),
-    selection: s, periodText: periodLabel(s.period, lang), ...(await pickers(db, s, lang)),
+    selection: s, periodText: selectedPeriodLabel(s.period, lang), ...(await pickers(db, s, lang)),
+    lastYear: lastYearLink(s, '/indikatorer', lang, { indikator: picked.id ?? DEFAULT_CHART_INDICATOR }),
+    warnings: { intro: t(lang, 'indicators.spc.dashboard_intro', { quarter: lastCompleteQuarterText(lang) }), items: await warningViews(db, warnings, lang) },
     indicatorOptions: INDICATORS.map((d) => ({ id: d.id, name: d.name[lang], selected: d.id === picked.raw })),
     ...formErrorView(errors),
     cards: views, counts, computedAtText: views[0]?.computedAtText,
@@ -68,9 +74,13 @@ export async function detailPage(db: Knex, req: Request, user: CurrentUser, indi
   const lang = viewer.lang;
   const s = await parseSelection(db, req.query, user.scope, lang);
   const base = `/indikatorer/${indicatorId}`;
-  const [current, charts] = await Promise.all([
+  const stratumType = stratumTypeOf(req.query.lighed);
+  const extra = req.query.lighed ? { lighed: stratumType } : undefined;
+  const [current, charts, strata, spc] = await Promise.all([
     resultRow(db, s, indicatorId, viewer),
-    chartSections(db, s, indicatorId, viewer, req.query.funnel === 'DK', { path: base }),
+    chartSections(db, s, indicatorId, viewer, req.query.funnel === 'DK', { path: base, extra }, req.query.tomme === 'skjul'),
+    strataSection(db, s, indicatorId, stratumType, viewer, base, {}),
+    spcSection(db, s, indicatorId, viewer),
   ]);
   const definition = indicatorById(indicatorId);
   const query = selectionQuery(s);
@@ -80,11 +90,30 @@ export async function detailPage(db: Knex, req: Request, user: CurrentUser, indi
       id: indicatorId, name: definition.name[lang], description: definition.description[lang],
       standardBasis: definition.standardBasis[lang], alsoMissingWhen: definition.alsoMissingWhen?.[lang],
     },
-    selection: s, periodText: periodLabel(s.period, lang), ...(await pickers(db, s, lang)),
+    selection: s, periodText: selectedPeriodLabel(s.period, lang), ...(await pickers(db, s, lang)),
+    lastYear: lastYearLink(s, base, lang),
+    strata, spc,
     backHref: `/indikatorer?${selectionQuery(s, { indikator: indicatorId })}`,
     pickerAction: base,
     current: resultView(current, lang),
     ...charts,
     drillDownHref: mayDrillDown(user, s.unit) ? `${base}/forloeb?${query}` : null,
   };
+}
+
+/** The dashboard's early-warning items in words, each linked to its chart on the indicator detail page. */
+async function warningViews(db: Knex, items: WarningItem[], lang: Lang) {
+  const names = new Map<string, string>();
+  for (const type of ['municipality', 'region', 'country'] as const) for (const u of await listUnits(db, type)) names.set(`${type}:${u.code}`, u.name);
+  return items.map((w) => {
+    const [year, quarter] = w.period.split('Q');
+    return {
+      unitName: names.get(`${w.unit_type}:${w.unit_code}`) ?? w.unit_code,
+      indicator: `${w.indicator_id} ${indicatorById(w.indicator_id).name[lang]}`,
+      signalText: t(lang, 'indicators.spc.item_signal', {
+        signal: t(lang, `indicators.spc.signals.${w.signal}`), quarter: t(lang, 'indicators.pages.quarter_label', { quarter, year }),
+      }),
+      href: `/indikatorer/${w.indicator_id}?${new URLSearchParams({ unit_type: w.unit_type, unit_code: w.unit_code })}#advarsel`,
+    };
+  });
 }

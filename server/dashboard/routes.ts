@@ -9,7 +9,9 @@ import { drillDownPage } from './drilldown-page';
 import { FUNNEL_COLUMNS, isDownloadFormat, RESULT_COLUMNS, sendDownload } from './downloads';
 import { dashboardPage, detailPage, viewerOf } from './pages';
 import { parseSelection } from './selection';
-import { comparisonRows, dashboardRows, funnelAreaOf, funnelRows, trendRows } from './service';
+import { comparisonRows, dashboardRows, funnelAreaOf, funnelRows, spcRows, strataRows, trendRows } from './service';
+import { sendGaps, sendSpc, sendStrata } from './equality-downloads';
+import { stratumTypeOf } from './equality-sections';
 
 /** An indicator id from the path; an unknown one is a page that does not exist. */
 function indicatorParam(req: Request): IndicatorId {
@@ -24,7 +26,7 @@ function formatParam(req: Request) {
   return format;
 }
 
-const CHARTS = ['sammenligning', 'udvikling', 'tragt'] as const;
+const CHARTS = ['sammenligning', 'udvikling', 'tragt', 'lighed', 'lighed-forskel', 'advarsel'] as const;
 type ChartName = (typeof CHARTS)[number];
 
 /** Pages: dashboard, indicator detail, drill-down, and the CSV/XLSX of every table. */
@@ -76,7 +78,17 @@ async function chartDownload(ctx: AppContext, req: Request, res: Response): Prom
     return sendDownload(res, format, name, rows, RESULT_COLUMNS);
   }
   if (chart === 'udvikling') return sendDownload(res, format, name, await trendRows(ctx.db, s, id, viewer), RESULT_COLUMNS);
+  if (chart === 'lighed' || chart === 'lighed-forskel') {
+    const type = stratumTypeOf(req.query.lighed);
+    const { rows, gaps } = await strataRows(ctx.db, { period: s.period.code, unitType: s.unit.unitType, unitCode: s.unit.code }, type, id, viewer);
+    const strataName = `${id}-lighed-${type}-${s.period.code}-${s.unit.unitType}-${s.unit.code}`;
+    return chart === 'lighed' ? sendStrata(res, format, strataName, rows, gaps) : sendGaps(res, format, `${strataName}-gaps`, gaps);
+  }
+  if (chart === 'advarsel') {
+    return sendSpc(res, format, `${id}-advarsel-${s.unit.unitType}-${s.unit.code}`, await spcRows(ctx.db, s.unit, id, viewer));
+  }
   const area = await funnelAreaOf(ctx.db, s.unit, req.query.funnel === 'DK');
   const funnel = await funnelRows(ctx.db, s, id, area, viewer);
-  return sendDownload(res, format, `${id}-tragt-${s.period.code}-${area.code}`, funnel.rows, FUNNEL_COLUMNS);
+  const rows = req.query.tomme === 'skjul' ? funnel.rows.filter((r) => !(r.denominator === 0 && r.missing === 0)) : funnel.rows;
+  return sendDownload(res, format, `${id}-tragt-${s.period.code}-${area.code}`, rows, FUNNEL_COLUMNS);
 }

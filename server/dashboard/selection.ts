@@ -5,16 +5,37 @@ import { Lang, t } from '../i18n';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';
 import { FIRST_YEAR, isPeriodCode, parsePeriod, Period } from '../indicators/periods';
 import { COUNTRY_CODE, findUnit, isUnitType, listUnits, Unit, UNIT_TYPES, UnitType } from '../indicators/units';
-import { today } from '../time';
+import { formatDateDanish, today } from '../time';
 
 /** What a dashboard, detail page, download or API call is about: one period and one unit. */
 export interface Selection { period: Period; unit: Unit }
 
 type Query = Record<string, unknown>;
 
-/** The last complete calendar year in Danish time. */
+/** The current calendar year to date, in Danish time (the last complete year is one click away). */
 export function defaultPeriodCode(now: Date = new Date()): string {
+  return today(now).slice(0, 4);
+}
+
+/** The last complete calendar year in Danish time. */
+export function lastCompleteYear(now: Date = new Date()): string {
   return String(Number(today(now).slice(0, 4)) - 1);
+}
+
+/** The selected period in words: the current year says how far it reaches ("2026, til og med 30.11.2026"). */
+export function selectedPeriodLabel(p: Period, lang: Lang, now: Date = new Date()): string {
+  const todayIso = today(now);
+  if (p.quarter === null && String(p.year) === todayIso.slice(0, 4)) {
+    return t(lang, 'indicators.period_default.year_to_date', { year: p.year, date: formatDateDanish(todayIso) });
+  }
+  return periodLabel(p, lang);
+}
+
+/** While the current year is shown: the link to the whole of the last complete year. */
+export function lastYearLink(s: Selection, path: string, lang: Lang, extra: Record<string, string> = {}, now: Date = new Date()) {
+  if (s.period.quarter !== null || String(s.period.year) !== today(now).slice(0, 4)) return null;
+  const year = lastCompleteYear(now);
+  return { href: `${path}?${selectionQuery({ ...s, period: parsePeriod(year) }, extra)}`, text: t(lang, 'indicators.period_default.last_year', { year }) };
 }
 
 /** The user's own unit: their municipality, region or the country. */
@@ -83,7 +104,9 @@ export function periodOptions(selected: string, lang: Lang, now: Date = new Date
   const todayIso = today(now);
   const thisYear = Number(todayIso.slice(0, 4));
   const years: PeriodOption[] = [];
-  for (let y = thisYear; y >= FIRST_YEAR; y--) years.push({ code: String(y), label: String(y), selected: String(y) === selected });
+  for (let y = thisYear; y >= FIRST_YEAR; y--) {
+    years.push({ code: String(y), label: selectedPeriodLabel(parsePeriod(String(y)), lang, now), selected: String(y) === selected });
+  }
   const quarters: PeriodOption[] = [];
   for (let y = thisYear; y >= thisYear - 2; y--) {
     for (let q = 4; q >= 1; q--) {

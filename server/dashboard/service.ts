@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../auth/scope';
+import { municipalitiesInScope, Scope } from '../auth/scope';
 import { Lang, t } from '../i18n';
 import { IndicatorId } from '../indicators/definitions';
 import { computeFunnel, Funnel } from '../indicators/funnel';
-import { computeResults, hideOutsideScope, IndicatorResult } from '../indicators/results';
+import { computeResults, hideOutsideScope, hideResult, IndicatorResult } from '../indicators/results';
+import { computeSpc, computeWarnings, SpcPoint, WarningItem } from '../indicators/spc';
+import { computeStrata, GapRow, hideStrataComplement, strataGaps, StratumResult, StratumType } from '../indicators/strata';
 import { computeTrend } from '../indicators/trend';
 import { COUNTRY_CODE, listUnits, Unit, UnitType } from '../indicators/units';
-import { insideScopeTest, Selection } from './selection';
+import { defaultUnitOf, insideScopeTest, Selection } from './selection';
 
 /**
  * The rows behind every table, chart and download of the dashboard, computed by the indicator engine and
@@ -19,13 +21,7 @@ export interface Viewer { scope: Scope; lang: Lang }
 const insideTests = new WeakMap<Viewer, ReturnType<typeof insideScopeTest>>();
 
 async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows: T[]): Promise<T[]> {
-  let inside = insideTests.get(viewer);
-  if (!inside) {
-    inside = insideScopeTest(db, viewer.scope);
-    insideTests.set(viewer, inside);
-    inside.catch(() => insideTests.delete(viewer));
-  }
-  return hideOutsideScope(rows, await inside);
+  return hideOutsideScope(rows, await insideOf(db, viewer));
 }
 
 /** Every indicator for the selected unit and period (the dashboard's cards). */
@@ -73,10 +69,25 @@ export async function comparisonRows(db: Knex, s: Selection, indicatorId: Indica
 
 /** The 8 quarters ending with the selected period's last quarter (none after today). */
 export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
-  const rows = await computeTrend(db, {
+  const rows = await hidden(db, viewer, await computeTrend(db, {
     period: s.period.code, unitType: s.unit.unitType, unitCode: s.unit.code, indicatorId, lang: viewer.lang,
-  });
-  return hidden(db, viewer, rows);
+  }));
+  return hideTrendComplement(db, rows, viewer);
+}
+
+/**
+ * Complementary hiding (indicators.md): a quarter hidden in a trend whose year result is shown hides every quarter
+ * of that year there, so it cannot be worked out by subtracting the others from the year.
+ */
+async function hideTrendComplement(db: Knex, rows: IndicatorResult[], viewer: Viewer): Promise<IndicatorResult[]> {
+  const years = [...new Set(rows.filter((r) => r.denominator === null).map((r) => r.period.slice(0, 4)))];
+  const hideYears = new Set<string>();
+  for (const year of years) {
+    const r = rows[0];
+    const [yearRow] = await computeResults(db, { period: year, unitType: r.unit_type, unitCode: r.unit_code, indicatorIds: [r.indicator_id] });
+    if (yearRow && !yearRow.few_data) hideYears.add(year);
+  }
+  return rows.map((r) => (hideYears.has(r.period.slice(0, 4)) ? hideResult(r) : r));
 }
 
 /** The funnel area: the selected unit's region, or the country (for the country, or when asked for). */
@@ -91,4 +102,43 @@ export async function funnelRows(db: Knex, s: Selection, indicatorId: IndicatorI
     period: s.period.code, indicatorId, regionCode: area.unitType === 'country' ? COUNTRY_CODE : area.code, lang: viewer.lang,
   }))!;
   return { ...funnel, rows: await hidden(db, viewer, funnel.rows) };
+}
+
+/** The scope test of a viewer as a synchronous function (decided once per viewer). */
+async function insideOf(db: Knex, viewer: Viewer): Promise<(unitType: UnitType, unitCode: string) => boolean> {
+  let inside = insideTests.get(viewer);
+  if (!inside) {
+    inside = insideScopeTest(db, viewer.scope);
+    insideTests.set(viewer, inside);
+    inside.catch(() => insideTests.delete(viewer));
+  }
+  return inside;
+}
+
+/**
+ * The strata of one indicator (or all) for one unit (or every unit of the type) and period, hidden outside the scope where "få
+ * data" (and complementarily, every stratum of the type), with the gaps computed from what is shown.
+ */
+export async function strataRows(
+  db: Knex, q: { period: string; unitType: UnitType; unitCode?: string }, stratumType: StratumType,
+  indicatorId: IndicatorId | undefined, viewer: Viewer,
+): Promise<{ rows: StratumResult[]; gaps: GapRow[] }> {
+  const all = await computeStrata(db, { ...q, stratumType, indicatorIds: indicatorId ? [indicatorId] : undefined, lang: viewer.lang });
+  const rows = hideStrataComplement(hideOutsideScope(all, await insideOf(db, viewer)));
+  return { rows, gaps: strataGaps(rows) };
+}
+
+/** The p-chart of one indicator for a unit (12 quarters to the last complete one), hidden for the viewer. */
+export async function spcRows(db: Knex, unit: Unit, indicatorId: IndicatorId, viewer: Viewer): Promise<SpcPoint[]> {
+  return computeSpc(db, { indicatorId, unit, inside: await insideOf(db, viewer) });
+}
+
+/**
+ * The early-warning list of a viewer: their own unit (municipality, region or the country) and the
+ * municipalities inside their scope.
+ */
+export async function warningItems(db: Knex, viewer: Viewer): Promise<WarningItem[]> {
+  const own = defaultUnitOf(viewer.scope);
+  const ownUnit = (await listUnits(db, own.unitType)).find((u) => u.code === own.code)!;
+  return computeWarnings(db, { ownUnit, municipalityCodes: await municipalitiesInScope(db, viewer.scope), inside: await insideOf(db, viewer) });
 }

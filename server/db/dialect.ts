@@ -19,3 +19,15 @@ export function isTrue(db: Knex, column: string): Knex.Raw {
 export function booleanAsInteger(db: Knex, expression: Knex.Raw): Knex.Raw {
   return isPostgres(db) ? db.raw('CAST(? AS INTEGER)', [expression]) : expression;
 }
+
+/**
+ * Whole years of age on date column `on` for birth date column `birth` (a 29 February birthday counts from
+ * 1 March in other years, as courses/cpr.ts ageOn): year difference, less one before the birthday.
+ */
+export function ageInYears(db: Knex, birth: string, on: string): Knex.Raw {
+  return isPostgres(db)
+    ? db.raw(`(CAST(EXTRACT(YEAR FROM ??) AS INTEGER) - CAST(EXTRACT(YEAR FROM ??) AS INTEGER)
+        - CASE WHEN to_char(??, 'MM-DD') < to_char(??, 'MM-DD') THEN 1 ELSE 0 END)`, [on, birth, on, birth])
+    : db.raw(`(CAST(substr(??, 1, 4) AS INTEGER) - CAST(substr(??, 1, 4) AS INTEGER)
+        - (substr(??, 6, 5) < substr(??, 6, 5)))`, [on, birth, on, birth]);
+}

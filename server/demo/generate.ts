@@ -12,7 +12,15 @@ export interface DemoOptions {
   /** YYYY-MM-DD: nothing is dated after it. */
   today: string;
   seed: number;
+  /**
+   * The municipality whose physical training slips in its last months (default Aarhus, 751), so the early
+   * warning (indicators.md "Early warning") has something to show right after `npm start`; null for none.
+   */
+  slipping?: string | null;
 }
+
+/** Courses started this many days before today or later in the slipping municipality attend less training. */
+export const SLIP_DAYS = 270;
 
 export interface DemoCourse {
   cpr: string;
@@ -96,7 +104,7 @@ interface Patient { cpr: string; name: string; male: boolean; born: string; muni
  * The values of one course referred on `referral` (a day number), as far as it has come by `today`.
  * `q` in [-1, 1] is the municipality's quality: better ones start more, lose fewer and register more.
  */
-function course(r: Random, p: Patient, referral: number, today: number, q: number): CourseValues {
+function course(r: Random, p: Patient, referral: number, today: number, q: number, slipping = false): CourseValues {
   const v: CourseValues = { cpr: p.cpr, patient_name: p.name, municipality_code: p.municipality, referral_date: iso(referral) };
   const diagnosis = r.weighted({ ihd: 60, heart_failure: 15, valve: 10, arrhythmia: 10, other: 5 });
   v.diagnosis_group = diagnosis;
@@ -147,7 +155,9 @@ function course(r: Random, p: Patient, referral: number, today: number, q: numbe
   const dropout = r.chance(0.15 - 0.07 * q);
   const planned = r.weighted({ 24: 70, 16: 10, 20: 10, 30: 10 });
   if (!missing(0.03)) v.training_planned = Number(planned);
-  const share = dropout ? r.next() * 0.5 : clamp(r.normal(0.8 + 0.08 * q, 0.15), 0.2, 1);
+  // The slipping municipality's recent courses attend less of their training (HK04 falls); same draws as others.
+  const slip = slipping && start >= today - SLIP_DAYS;
+  const share = dropout ? r.next() * 0.5 : clamp(r.normal(slip ? 0.62 : 0.8 + 0.08 * q, 0.15), 0.2, 1);
   if (v.training_planned !== undefined && !missing(0.03)) v.training_attended = Math.round(Number(planned) * share);
   if (!missing(0.03)) v.education = r.weighted({ completed: 65 + 10 * q, partial: 15, declined: 10, not_offered: 10 - 5 * q });
   if (!missing(0.04)) v.diet = r.weighted({ received: 45 + 10 * q, declined: 15, not_indicated: 28, not_offered: 12 - 5 * q });
@@ -222,13 +232,14 @@ export function* generateDemoCourses(opts: DemoOptions): Generator<DemoCourse> {
     if (cprs.has(cpr)) continue;
     cprs.add(cpr);
     const patient: Patient = { cpr, name: demoName(r, male), male, born, municipality: codes[m] };
-    const values = course(r, patient, referral, today, quality[m]);
+    const slipping = codes[m] === (opts.slipping === undefined ? '751' : opts.slipping);
+    const values = course(r, patient, referral, today, quality[m], slipping);
     yield { cpr, patient_name: patient.name, values };
     emitted++;
     if (emitted < opts.count && typeof values.end_date === 'string' && r.chance(0.05)) {
       const again = daysBetween(EPOCH, values.end_date) + r.int(30, 400);
       if (again <= today) {
-        yield { cpr, patient_name: patient.name, values: course(r, patient, again, today, quality[m]) };
+        yield { cpr, patient_name: patient.name, values: course(r, patient, again, today, quality[m], slipping) };
         emitted++;
       }
     }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { Config } from '../config';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { patientNameColumns } from '../courses/patients';
+import { demographicsOf, patientNameColumns } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { isPostgres } from '../db/connect';
 import { nowIso, today } from '../time';
@@ -46,7 +46,7 @@ async function insertPatients(trx: Knex.Transaction, cprKey: Buffer, batch: Demo
     if (known.has(keys[i]) || fresh.has(keys[i])) return;
     const [municipality, cprHash] = keys[i].split('|');
     fresh.set(keys[i], {
-      municipality_code: municipality, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, c.cpr),
+      municipality_code: municipality, cpr_hash: cprHash, cpr_enc: encryptCpr(cprKey, c.cpr), ...demographicsOf(c.cpr),
       ...patientNameColumns(c.patient_name), is_demo: true, created_at: now,
     });
   });

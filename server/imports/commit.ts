@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { patientNameColumns, renamePatient } from '../courses/patients';
+import { demographicsOf, patientNameColumns, renamePatient } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
 import { updateCourseAtVersion } from '../courses/queries';
@@ -40,7 +40,7 @@ async function patientsFor(trx: Knex.Transaction, cprKey: Buffer, municipality: 
   hashes.clear();
   for (const part of chunks(fresh)) {
     const inserted = await trx('patients').insert(part.map(([hash, cpr]) => ({
-      municipality_code: municipality, cpr_hash: hash, cpr_enc: encryptCpr(cprKey, cpr),
+      municipality_code: municipality, cpr_hash: hash, cpr_enc: encryptCpr(cprKey, cpr), ...demographicsOf(cpr),
       ...patientNameColumns(names.get(cpr) ?? null), created_at: now,
     }))).returning('id');
     part.forEach(([, cpr], i) => ids.set(cpr, idOf(inserted[i])));

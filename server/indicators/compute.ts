@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dbNumber } from '../db/codecs';
+import { ageInYears } from '../db/dialect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
 import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
@@ -16,8 +17,46 @@ export async function countByMunicipality(
   db: Knex,
   opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
 ): Promise<CountsTable> {
+  const table: CountsTable = new Map();
+  await eachGroup(db, { ...opts, strata: false }, (id, period, municipality, counts) => {
+    if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
+    table.get(id)!.get(period)!.set(municipality, counts);
+  });
+  return table;
+}
+
+/** The strata of one course: sex, age group on referral_date and diagnosis group, as "F|60-69|ihd". */
+export type StratumKey = string;
+/** counts[indicatorId][periodCode][municipalityCode][stratumKey] */
+export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<StratumKey, Counts>>>>;
+
+/**
+ * The counts of countByMunicipality split further by the course's sex, age group and diagnosis group, in the
+ * same one grouped query per period-date column (every combination is a group; the stratum types are sums of
+ * them). A course whose patient has no known sex or birth date lies in no sex or age stratum.
+ */
+export async function countStrata(
+  db: Knex,
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
+): Promise<StrataCountsTable> {
+  const table: StrataCountsTable = new Map();
+  await eachGroup(db, { ...opts, strata: true }, (id, period, municipality, counts, key) => {
+    if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
+    const byPeriod = table.get(id)!.get(period)!;
+    if (!byPeriod.has(municipality)) byPeriod.set(municipality, new Map());
+    byPeriod.get(municipality)!.set(key!, counts);
+  });
+  return table;
+}
+
+type GroupSink = (id: IndicatorId, period: string, municipality: string, counts: Counts, stratum?: StratumKey) => void;
+
+async function eachGroup(
+  db: Knex,
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; strata: boolean },
+  sink: GroupSink,
+): Promise<void> {
   const definitions = INDICATORS.filter((d) => !opts.indicatorIds || opts.indicatorIds.includes(d.id));
-  const table: CountsTable = new Map(definitions.map((d) => [d.id, new Map(opts.periods.map((p) => [p.code, new Map()]))]));
   const byColumn = new Map<PeriodColumn, IndicatorDefinition[]>();
   for (const d of definitions) byColumn.set(d.periodColumn, [...(byColumn.get(d.periodColumn) ?? []), d]);
 
@@ -25,15 +64,27 @@ export async function countByMunicipality(
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
   const municipalityCodes = opts.municipalityCodes ?? (await listUnits(db, 'municipality')).map((u) => u.code);
   for (const [column, group] of byColumn) {
-    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes);
+    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
       if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
       const period = opts.periods[dbNumber(row.period_index)];
-      for (const d of group) table.get(d.id)!.get(period.code)!.set(String(row.municipality_code), unpackCounts(row[d.id]));
+      const stratum = opts.strata ? `${row.s_sex ?? ''}|${row.s_age ?? ''}|${row.s_diagnosis ?? ''}` : undefined;
+      for (const d of group) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
     }
   }
-  return table;
+}
+
+/** indicators.md's age groups, whole years on referral_date. */
+export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
+
+function strataColumns(db: Knex): Knex.Raw[] {
+  const age = ageInYears(db, 'patients.birth_date', 'courses.referral_date');
+  return [
+    db.raw('patients.sex AS s_sex'),
+    db.raw(`CASE WHEN patients.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END AS s_age`, [age, age, age]),
+    db.raw('courses.diagnosis_group AS s_diagnosis'),
+  ];
 }
 
 /**
@@ -42,20 +93,22 @@ export async function countByMunicipality(
  * of eight quarters costs no more queries than one year.
  */
 function groupedCounts(
-  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[],
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], strata: boolean,
 ): Promise<Record<string, unknown>[]> {
   const periodIndex = periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
     periods.flatMap((p, i) => [column, p.first, p.last, i]),
   );
   const query = db('courses')
-    .select('municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
+    .select('courses.municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
     .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])))
-    .whereIn('municipality_code', municipalityCodes)
+    .whereIn('courses.municipality_code', municipalityCodes)
     .andWhere(notAnnulled(db))
-    .whereBetween(column, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
-    .groupBy('municipality_code');
-  return periods.length === 1 ? query : query.groupBy('period_index');
+    .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
+    .groupBy('courses.municipality_code');
+  if (periods.length > 1) query.groupBy('period_index');
+  if (strata) query.join('patients', 'patients.id', 'courses.patient_id').select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
+  return query;
 }
 
 /** Sum of counts over municipalities (pooling; never an average of values). */

@@ -7,7 +7,8 @@
 export type CourseColumn =
   | 'referral_date' | 'start_date' | 'end_date' | 'not_started_reason' | 'outcome' | 'training_planned'
   | 'training_attended' | 'test_type' | 'test_start_value' | 'test_end_value' | 'smoking_start' | 'smoking_end'
-  | 'diet' | 'education' | 'hads_d_end' | 'gp_note_sent' | 'complete';
+  | 'diet' | 'education' | 'hads_d_end' | 'gp_note_sent' | 'complete' | 'diagnosis_group' | 'hads_a_start'
+  | 'hads_d_start' | 'hads_a_end' | 'ldl_end' | 'bp_sys_end' | 'bp_dia_end';
 
 export type Condition =
   /** the variable is registered (known either way: not registering it is the answer) */
@@ -18,6 +19,8 @@ export type Condition =
   | { kind: 'oneOf'; column: CourseColumn; values: readonly (string | number)[] }
   /** leftFactor × left ≥ rightFactor × right, in whole numbers; unknown when either is unregistered */
   | { kind: 'scaledAtLeast'; leftFactor: number; left: CourseColumn; rightFactor: number; right: CourseColumn }
+  /** the variable compared with a constant (`<` or `>=`); unknown when unregistered */
+  | { kind: 'compare'; column: CourseColumn; op: '<' | '>='; value: number }
   /** whole days from `from` to `to` ≤ days; unknown when either is unregistered */
   | { kind: 'daysAtMost'; from: CourseColumn; to: CourseColumn; days: number }
   | { kind: 'not'; condition: Condition }
@@ -32,6 +35,9 @@ export const all = (...conditions: Condition[]): Condition => ({ kind: 'all', co
 export const any = (...conditions: Condition[]): Condition => ({ kind: 'any', conditions });
 export const scaledAtLeast = (leftFactor: number, left: CourseColumn, rightFactor: number, right: CourseColumn): Condition =>
   ({ kind: 'scaledAtLeast', leftFactor, left, rightFactor, right });
+/** column < value (for a one-decimal variable against a midpoint such as 1.35, never equal on any engine) */
+export const below = (column: CourseColumn, value: number): Condition => ({ kind: 'compare', column, op: '<', value });
+export const atLeast = (column: CourseColumn, value: number): Condition => ({ kind: 'compare', column, op: '>=', value });
 export const daysAtMost = (from: CourseColumn, to: CourseColumn, days: number): Condition =>
   ({ kind: 'daysAtMost', from, to, days });
 
@@ -39,7 +45,7 @@ export const daysAtMost = (from: CourseColumn, to: CourseColumn, days: number): 
 export function columnsOf(condition: Condition, into: CourseColumn[] = []): CourseColumn[] {
   const add = (c: CourseColumn) => { if (!into.includes(c)) into.push(c); };
   switch (condition.kind) {
-    case 'registered': case 'flag': case 'oneOf': add(condition.column); break;
+    case 'registered': case 'flag': case 'oneOf': case 'compare': add(condition.column); break;
     case 'scaledAtLeast': add(condition.left); add(condition.right); break;
     case 'daysAtMost': add(condition.from); add(condition.to); break;
     case 'not': columnsOf(condition.condition, into); break;

@@ -1,7 +1,9 @@
-import { all, any, Condition, daysAtMost, flag, not, oneOf, registered, scaledAtLeast } from './conditions';
+import { all, any, atLeast, below, Condition, daysAtMost, flag, not, oneOf, registered, scaledAtLeast } from './conditions';
 
-/** The eleven indicators of indicators.md, as data; SQL, drill-down and texts are all built from this. */
-export const INDICATOR_IDS = ['HK01', 'HK02', 'HK03', 'HK04', 'HK05', 'HK06', 'HK07', 'HK08', 'HK09', 'HK10', 'HK11'] as const;
+/** The fourteen indicators of indicators.md, as data; SQL, drill-down and texts are all built from this. */
+export const INDICATOR_IDS = [
+  'HK01', 'HK02', 'HK03', 'HK04', 'HK05', 'HK06', 'HK07', 'HK08', 'HK09', 'HK10', 'HK11', 'HK12', 'HK13', 'HK14',
+] as const;
 export type IndicatorId = (typeof INDICATOR_IDS)[number];
 export type PeriodColumn = 'referral_date' | 'start_date' | 'end_date';
 export interface Texts { da: string; en: string }
@@ -17,6 +19,12 @@ export interface IndicatorDefinition {
   numerator: Condition;
   /** indicators.md's "also missing when", in words; the rule itself follows from population and numerator */
   alsoMissingWhen: Texts | null;
+  /**
+   * Why a course of the population did not meet the numerator, for the drill-down: `{column}` is the
+   * variable's registered value in words, `{days}` the days from referral to start. Absent: each variable of
+   * the numerator as "Label: value".
+   */
+  reason?: Texts;
   /** default standard in hundredths (80 = ≥ 0.80), valid from 2010 */
   defaultStandard: number;
   direction: 'higher';
@@ -59,6 +67,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     population: registered('start_date'),
     numerator: daysAtMost('referral_date', 'start_date', 14),
     alsoMissingWhen: null,
+    reason: { da: '{days} dage fra henvisning til opstart', en: '{days} days from referral to start' },
   },
   {
     id: 'HK03', periodColumn: 'end_date', defaultStandard: 75, direction: 'higher',
@@ -82,6 +91,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     standardBasis: ourDefault,
     population: all(closed, not(leftForCause), not(oneOf('training_planned', 0))),
     numerator: scaledAtLeast(5, 'training_attended', 4, 'training_planned'),
+    reason: { da: '{training_attended} af {training_planned} træningsgange', en: '{training_attended} of {training_planned} training sessions' },
     alsoMissingWhen: { da: 'planlagte eller gennemførte træningsgange ikke registreret', en: 'planned or attended training sessions not registered' },
   },
   {
@@ -94,6 +104,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     standardBasis: ourDefault,
     population: all(completed, oneOf('test_type', '6mwt', 'watt')),
     numerator: scaledAtLeast(10, 'test_end_value', 11, 'test_start_value'),
+    reason: { da: 'Test: {test_start_value} ved opstart, {test_end_value} ved afslutning', en: 'Test: {test_start_value} at the start, {test_end_value} at the end' },
     alsoMissingWhen: { da: 'testresultat ved afslutning ikke registreret', en: 'test result at the end not registered' },
   },
   {
@@ -167,6 +178,49 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     population: closed,
     numerator: flag('complete'),
     alsoMissingWhen: null,
+  },
+  {
+    id: 'HK12', periodColumn: 'end_date', defaultStandard: 50, direction: 'higher',
+    name: { da: 'Bedring i angst og depression', en: 'Improvement in anxiety and depression' },
+    description: {
+      da: 'Andel af gennemførte forløb med HADS angst eller depression ≥ 8 ved opstart, hvor begge er under 8 ved afslutning.',
+      en: 'Share of completed courses with HADS anxiety or depression ≥ 8 at the start in which both are below 8 at the end.',
+    },
+    standardBasis: ourDefault,
+    population: all(completed, any(atLeast('hads_a_start', 8), atLeast('hads_d_start', 8))),
+    numerator: all(below('hads_a_end', 8), below('hads_d_end', 8)),
+    alsoMissingWhen: { da: 'HADS angst eller depression ved afslutning ikke registreret', en: 'HADS anxiety or depression at the end not registered' },
+    reason: { da: 'HADS ved afslutning: angst {hads_a_end}, depression {hads_d_end}', en: 'HADS at the end: anxiety {hads_a_end}, depression {hads_d_end}' },
+  },
+  {
+    id: 'HK13', periodColumn: 'end_date', defaultStandard: 50, direction: 'higher',
+    name: { da: 'LDL-kolesterol under 1,4 mmol/L', en: 'LDL cholesterol below 1.4 mmol/L' },
+    description: {
+      da: 'Andel af gennemførte forløb med iskæmisk hjertesygdom, hvor LDL-kolesterol ved afslutning er højst 1,3 mmol/L.',
+      en: 'Share of completed courses with ischaemic heart disease whose LDL cholesterol at the end is at most 1.3 mmol/L.',
+    },
+    standardBasis: {
+      da: 'Vores standard; målet under 1,4 mmol/L er ESC 2019-retningslinjens for patienter med meget høj risiko.',
+      en: 'Our standard; the target below 1.4 mmol/L is the ESC 2019 guideline’s for patients at very high risk.',
+    },
+    population: all(completed, oneOf('diagnosis_group', 'ihd')),
+    // LDL has one decimal: the midpoint 1.35 equals no registered value on any engine.
+    numerator: below('ldl_end', 1.35),
+    alsoMissingWhen: { da: 'LDL-kolesterol ved afslutning ikke registreret', en: 'LDL cholesterol at the end not registered' },
+    reason: { da: 'LDL-kolesterol ved afslutning: {ldl_end} mmol/L', en: 'LDL cholesterol at the end: {ldl_end} mmol/L' },
+  },
+  {
+    id: 'HK14', periodColumn: 'end_date', defaultStandard: 70, direction: 'higher',
+    name: { da: 'Blodtryk under 140/90', en: 'Blood pressure below 140/90' },
+    description: {
+      da: 'Andel af gennemførte forløb, hvor blodtrykket ved afslutning er under 140/90 mmHg.',
+      en: 'Share of completed courses whose blood pressure at the end is below 140/90 mmHg.',
+    },
+    standardBasis: ourDefault,
+    population: completed,
+    numerator: all(below('bp_sys_end', 140), below('bp_dia_end', 90)),
+    alsoMissingWhen: { da: 'blodtryk ved afslutning ikke registreret', en: 'blood pressure at the end not registered' },
+    reason: { da: 'Blodtryk ved afslutning: {bp_sys_end}/{bp_dia_end} mmHg', en: 'Blood pressure at the end: {bp_sys_end}/{bp_dia_end} mmHg' },
   },
 ];
 

@@ -14,6 +14,10 @@ export interface DrillDownRow {
   kind: 'not_met' | 'missing';
   /** the unregistered variables that leave the course undecided (empty for not_met) */
   missing_variables: string[];
+  /** the patient's name (the caller shows it only to users who may see patient-level data) */
+  patient_name: string | null;
+  /** the registered values of the variables the indicator reads, for the reason text */
+  values: Record<string, string | number | null>;
 }
 
 type Truth = boolean | null;
@@ -30,14 +34,16 @@ export async function drillDown(db: Knex, query: { indicatorId: IndicatorId; per
   const atoms = [...atomsOf(definition.population), ...atomsOf(definition.numerator)];
   const columns = columnsOf(definition.numerator, columnsOf(definition.population));
   const rows: Record<string, unknown>[] = await db('courses')
-    .select('id', 'patient_id', 'referral_date', 'start_date', 'end_date', ...columns.filter((col) => !['referral_date', 'start_date', 'end_date'].includes(col)))
+    .join('patients', 'patients.id', 'courses.patient_id')
+    .select('courses.id', 'courses.patient_id', 'patients.patient_name', 'referral_date', 'start_date', 'end_date',
+      ...columns.filter((col) => !['referral_date', 'start_date', 'end_date'].includes(col)))
     .select(db.raw(`CASE ? WHEN ${COURSE_STATE.missing} THEN 'missing' ELSE 'not_met' END AS kind`, [state]))
     .select(atoms.map((atom, i) => db.raw('CASE WHEN ? THEN 1 WHEN NOT ? THEN 0 END AS ??', [conditionSql(db, atom), conditionSql(db, atom), `atom_${i}`])))
-    .where('municipality_code', query.municipalityCode)
+    .where('courses.municipality_code', query.municipalityCode)
     .andWhere(notAnnulled(db))
     .whereBetween(definition.periodColumn, [period.first, period.last])
     .andWhere(db.raw(`? IN (${COURSE_STATE.notMet}, ${COURSE_STATE.missing})`, [state]))
-    .orderBy([{ column: definition.periodColumn }, { column: 'id' }]);
+    .orderBy([{ column: definition.periodColumn }, { column: 'courses.id' }]);
 
   return rows.map((row) => {
     const truths = atoms.map((_, i): Truth => (row[`atom_${i}`] === null ? null : Number(row[`atom_${i}`]) === 1));
@@ -55,6 +61,8 @@ export async function drillDown(db: Knex, query: { indicatorId: IndicatorId; per
       end_date: (row.end_date as string | null) ?? null,
       kind: row.kind as DrillDownRow['kind'],
       missing_variables: missingVariables,
+      patient_name: (row.patient_name as string | null) ?? null,
+      values: Object.fromEntries(columns.map((col) => [col, (row[col] as string | number | null) ?? null])),
     };
   });
 }

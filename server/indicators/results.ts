@@ -102,6 +102,7 @@ export async function computeResults(db: Knex, query: ResultsQuery): Promise<Ind
 const HIDDEN_FIELDS = [
   'numerator', 'denominator', 'missing', 'value', 'ci_low', 'ci_high', 'missing_low', 'missing_high', 'standard_met',
   'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier',
+  'shrunk_value', 'limit95_od_low', 'limit95_od_high', 'limit998_od_low', 'limit998_od_high', 'outlier_od',
 ] as const;
 
 /**
@@ -111,10 +112,12 @@ const HIDDEN_FIELDS = [
 export function hideOutsideScope<T extends IndicatorResult>(
   rows: readonly T[], isInside: (unitType: UnitType, unitCode: string) => boolean,
 ): T[] {
-  return rows.map((row) => {
-    if (!row.few_data || isInside(row.unit_type, row.unit_code)) return row;
-    const hidden = { ...row } as Record<string, unknown>;
-    for (const field of HIDDEN_FIELDS) if (field in hidden) hidden[field] = null;
-    return hidden as T;
-  });
+  return rows.map((row) => (!row.few_data || isInside(row.unit_type, row.unit_code) ? row : hideResult(row)));
+}
+
+/** A copy of a row with its counts, value, interval, bounds, judgement (and limits) null: shown as hidden. */
+export function hideResult<T extends IndicatorResult>(row: T): T {
+  const hidden = { ...row } as Record<string, unknown>;
+  for (const field of HIDDEN_FIELDS) if (field in hidden) hidden[field] = null;
+  return hidden as T;
 }

@@ -16,6 +16,8 @@ export function conditionSql(db: Knex, condition: Condition): Knex.Raw {
       return db.raw('(?)', [isTrue(db, condition.column)]);
     case 'oneOf':
       return db.raw(`(?? IN (${condition.values.map(() => '?').join(', ')}))`, [condition.column, ...condition.values]);
+    case 'compare':
+      return db.raw(`(?? ${condition.op === '<' ? '<' : '>='} ?)`, [condition.column, condition.value]);
     case 'scaledAtLeast':
       return db.raw('(? * ?? >= ? * ??)', [condition.leftFactor, condition.left, condition.rightFactor, condition.right]);
     case 'daysAtMost':

@@ -3,7 +3,7 @@ import { Lang } from '../i18n';
 import { today as todayInDenmark, nowIso } from '../time';
 import { countByMunicipality } from './compute';
 import { indicatorById, IndicatorId } from './definitions';
-import { lastQuarterOf, parsePeriod, quartersEndingWith } from './periods';
+import { FIRST_YEAR, lastQuarterOf, parsePeriod, quartersEndingWith } from './periods';
 import { buildResult, IndicatorResult, unitCounts } from './results';
 import { listStandards } from './standards';
 import { findUnit, UnitType } from './units';
@@ -12,7 +12,8 @@ export const TREND_QUARTERS = 8;
 
 /**
  * The trend of one indicator for one unit: a result per quarter for the 8 quarters ending with the last quarter
- * of the selected period, oldest first; quarters that begin after `today` are left out (the current one stays).
+ * of the selected period, oldest first; quarters that begin after `today` or lie before 2010 are left out (the
+ * current one stays).
  * All quarters come from one grouped query per period-date column. An unknown unit → [].
  */
 export async function computeTrend(db: Knex, query: {
@@ -21,7 +22,9 @@ export async function computeTrend(db: Knex, query: {
   const unit = await findUnit(db, query.unitType, query.unitCode);
   if (!unit) return [];
   const today = query.today ?? todayInDenmark(query.now);
-  const quarters = quartersEndingWith(lastQuarterOf(parsePeriod(query.period)), TREND_QUARTERS).filter((q) => q.first <= today);
+  // Only the part that exists: no quarter after today, none before the first period (2010).
+  const quarters = quartersEndingWith(lastQuarterOf(parsePeriod(query.period)), TREND_QUARTERS)
+    .filter((q) => q.first <= today && q.year >= FIRST_YEAR);
   if (quarters.length === 0) return [];
   const definition = indicatorById(query.indicatorId);
   const [table, standards] = await Promise.all([

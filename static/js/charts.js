@@ -8,7 +8,8 @@
     met: '#1b6e2f', not_met: '#b3261e', few_data: '#6b6b6b',
     ci: 'rgba(90, 90, 90, 0.22)', ciSelected: 'rgba(0, 80, 160, 0.35)', selected: '#00509f',
     standard: '#1f1f1f', limit95: '#8c8c8c', limit998: '#4d4d4d', p0: '#00509f',
-    above: '#1b6e2f', below: '#b3261e', point: '#5a6f85',
+    above: '#1b6e2f', below: '#b3261e', point: '#5a6f85', shrunk: '#7a4fa0', limitOd: '#7a4fa0',
+    limit2: '#b07d00', limit3: '#b3261e', improved: '#1b6e2f',
   };
 
   function percent(value, decimals, lang) {
@@ -74,6 +75,7 @@
           var p = spec.points[item.dataIndex];
           if (item.dataset.hkRole === 'ci') return spec.texts.ci + ': ' + percent(p.low, 1, spec.lang) + ' – ' + percent(p.high, 1, spec.lang);
           if (item.dataset.hkRole === 'standard') return spec.texts.standard + ': ' + percent(item.raw, 0, spec.lang);
+          if (item.dataset.hkRole === 'shrunk') return spec.texts.shrunk + ': ' + percent(p.shrunk, 1, spec.lang);
           if (p.value === null) return spec.texts.fewData;
           return spec.texts.value + ': ' + percent(p.value, 1, spec.lang);
         },
@@ -101,10 +103,22 @@
     ];
   }
 
+  // The fair comparison: each unit's shrunk value as a hollow diamond beside its raw value.
+  function shrunkDataset(spec) {
+    return {
+      type: 'line', hkRole: 'shrunk', label: spec.texts.shrunk, order: 0, showLine: false,
+      data: spec.points.map(function (p) { return p.shrunk; }),
+      pointStyle: 'rectRot', pointRadius: 6, pointBorderWidth: 2, borderColor: COLOURS.shrunk, backgroundColor: '#fff',
+      pointBackgroundColor: '#fff', pointBorderColor: COLOURS.shrunk,
+    };
+  }
+
   function comparisonConfig(spec, canvas) {
     canvas.parentNode.style.height = Math.max(220, 60 + 30 * spec.points.length) + 'px';
+    var datasets = intervalDatasets(spec, true);
+    if (spec.withShrunk) datasets.push(shrunkDataset(spec));
     return {
-      data: { labels: spec.points.map(function (p) { return p.label; }), datasets: intervalDatasets(spec, true) },
+      data: { labels: spec.points.map(function (p) { return p.label; }), datasets: datasets },
       options: {
         indexAxis: 'y',
         scales: {
@@ -144,6 +158,8 @@
       curve(spec, 'low998', spec.texts.limit998, COLOURS.limit998, [6, 4], true),
       curve(spec, 'high95', spec.texts.limit95, COLOURS.limit95, [], false),
       curve(spec, 'low95', spec.texts.limit95, COLOURS.limit95, [], true),
+      curve(spec, 'high998od', spec.texts.limit998od, COLOURS.limitOd, [2, 3], false),
+      curve(spec, 'low998od', spec.texts.limit998od, COLOURS.limitOd, [2, 3], true),
     ];
     if (spec.p0 !== null) {
       datasets.push({ type: 'line', label: spec.texts.p0 + ' ' + percent(spec.p0, 1, spec.lang), data: [{ x: 0, y: spec.p0 }, { x: maxN, y: spec.p0 }], borderColor: COLOURS.p0, borderWidth: 1.5, pointRadius: 0, pointStyle: 'line', order: 3 });
@@ -182,7 +198,55 @@
     };
   }
 
-  var BUILDERS = { comparison: comparisonConfig, trend: trendConfig, funnel: funnelConfig };
+  function limitLine(spec, key, label, colour, dash, hideInLegend) {
+    return {
+      type: 'line', label: label, hkHideInLegend: hideInLegend, stepped: 'middle', spanGaps: false, order: 3,
+      data: spec.points.map(function (p) { return p[key]; }),
+      borderColor: colour, borderDash: dash, borderWidth: 1.5, pointRadius: 0, pointStyle: 'line',
+    };
+  }
+
+  // The early-warning p-chart: value per quarter, centre line, 2σ and 3σ limits; signals marked and named.
+  function pchartConfig(spec) {
+    var warning = function (p) { return p.signal === 'outside_3sigma' || p.signal === 'two_of_three_2sigma'; };
+    var datasets = [
+      limitLine(spec, 'ucl3', spec.texts.limit3, COLOURS.limit3, [6, 4], false),
+      limitLine(spec, 'lcl3', spec.texts.limit3, COLOURS.limit3, [6, 4], true),
+      limitLine(spec, 'ucl2', spec.texts.limit2, COLOURS.limit2, [2, 3], false),
+      limitLine(spec, 'lcl2', spec.texts.limit2, COLOURS.limit2, [2, 3], true),
+      { type: 'line', label: spec.texts.pBar, data: spec.points.map(function (p) { return p.pBar; }), borderColor: COLOURS.p0, borderWidth: 1.5, pointRadius: 0, pointStyle: 'line', order: 3 },
+      {
+        type: 'line', hkRole: 'value', label: spec.texts.value, order: 1, spanGaps: true,
+        data: spec.points.map(function (p) { return p.value; }),
+        borderColor: COLOURS.point, borderWidth: 2,
+        pointRadius: spec.points.map(function (p) { return p.signal ? 8 : 5; }),
+        pointStyle: spec.points.map(function (p) { return warning(p) ? 'rectRot' : p.signal ? 'triangle' : 'circle'; }),
+        pointBackgroundColor: spec.points.map(function (p) { return warning(p) ? COLOURS.below : p.signal ? COLOURS.improved : p.baseline ? COLOURS.few_data : COLOURS.point; }),
+        pointBorderColor: '#fff', pointBorderWidth: 1.5,
+      },
+    ];
+    return {
+      data: { labels: spec.points.map(function (p) { return p.label; }), datasets: datasets },
+      options: {
+        scales: { y: percentAxis(spec.lang) },
+        plugins: {
+          legend: { labels: { filter: function (item, data) { return !data.datasets[item.datasetIndex].hkHideInLegend; } } },
+          tooltip: {
+            filter: function (item) { return item.dataset.hkRole === 'value'; },
+            callbacks: {
+              label: function (item) {
+                var p = spec.points[item.dataIndex];
+                var text = spec.texts.value + ': ' + percent(p.value, 1, spec.lang);
+                return p.signal ? text + ' – ' + spec.texts.signals[p.signal] : text;
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  var BUILDERS = { comparison: comparisonConfig, trend: trendConfig, funnel: funnelConfig, pchart: pchartConfig };
 
   function draw(canvas) {
     var spec;
@@ -195,6 +259,7 @@
     config.options.responsive = true;
     config.options.maintainAspectRatio = false;
     config.options.animation = false;
+    if (spec.subtitle) config.options.plugins.subtitle = { display: true, text: spec.subtitle, color: spec.alert ? COLOURS.below : COLOURS.standard, font: { weight: '600', size: 13 }, padding: { bottom: 8 } };
     config.options.plugins.legend = config.options.plugins.legend || {};
     config.options.plugins.legend.position = 'bottom';
     config.options.plugins.legend.labels = Object.assign({ usePointStyle: true, padding: 16 }, config.options.plugins.legend.labels);

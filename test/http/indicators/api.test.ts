@@ -48,7 +48,7 @@ describe(`GET /api/v1/indicators (${testEngine})`, () => {
 
     const res = await agent.get('/api/v1/indicators?period=2025&unit_type=municipality&lang=en');
 
-    expect(res.body.results).to.have.length(11 * 98);
+    expect(res.body.results).to.have.length(14 * 98);
     expect(res.body.results.slice(0, 3).map((r: { unit_code: string }) => r.unit_code)).to.deep.equal(['101', '147', '151']);
     expect(res.body.results[98].indicator_id).to.equal('HK02');
     expect(res.body.results[2 * 98].indicator_name).to.equal('Persistence');
@@ -78,7 +78,7 @@ describe(`GET /api/v1/indicators (${testEngine})`, () => {
   it('bad period, unit_type, unit_code and indicator_id answer 400 invalid with a message per field', async () => {
     const { agent } = await loginAs(t.app, 'kvalitet.midt@demo.dk');
 
-    const all = await agent.get('/api/v1/indicators?period=25&unit_type=planet&indicator_id=HK12');
+    const all = await agent.get('/api/v1/indicators?period=25&unit_type=planet&indicator_id=HK15');
     const unit = await agent.get('/api/v1/indicators?period=2025Q2&unit_type=region&unit_code=751');
     const none = await agent.get('/api/v1/indicators');
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { testEngine } from '../../helpers/db';
 import { loginAs, testApp, TestApp } from '../../helpers/app';
 import { seedHk03 } from './scenario';
+import { formatDateDanish, today } from '../../../server/time';
 
 /** The text of the dashboard card of one indicator. */
 function card(html: string, id: string): string {
@@ -38,15 +39,19 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect(res.headers.location).to.equal('/log-ind?next=%2Findikatorer');
   });
 
-  it('a therapist sees their own municipality for the last complete year by default, with value, interval, counts and standard', async () => {
+  it('a therapist sees their own municipality for the current year to date by default, the last complete year one click away, with value, interval, counts and standard', async () => {
     const { agent } = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
-    const lastYear = String(new Date().getFullYear() - 1);
+    const thisYear = today().slice(0, 4);
+    const lastYear = String(Number(thisYear) - 1);
 
     const res = await agent.get('/indikatorer?period=2025');
     const byDefault = await agent.get('/indikatorer');
 
     expect(res.status).to.equal(200);
-    expect(byDefault.text).to.contain(`<option value="${lastYear}" selected>`);
+    expect(byDefault.text).to.contain(`<option value="${thisYear}" selected>${thisYear}, til og med ${formatDateDanish(today())}</option>`);
+    expect(byDefault.text).to.contain(`Resultater for Aarhus, ${thisYear}, til og med ${formatDateDanish(today())}.`);
+    expect(unescape(byDefault.text)).to.contain(`<a href="/indikatorer?period=${lastYear}&unit_type=municipality&unit_code=751&indikator=HK01">Se hele ${lastYear}</a>`);
+    expect(res.text).to.not.contain('Se hele ');
     expect(byDefault.text).to.contain('<option value="municipality:751" selected>');
     const hk03 = card(res.text, 'HK03');
     expect(hk03).to.contain('80,0 %');
@@ -119,8 +124,8 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect(res.text).to.contain('Kommunerne i Region Midtjylland');
     expect(res.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).to.contain('/indikatorer/HK03/tragt.csv?period=2025&unit_type=municipality&unit_code=751');
     expect(res.text).not.to.contain('<script>');
-    // "Opgjort …" under the current result and under each of the trend, comparison and funnel tables
-    expect(res.text.match(/Opgjort \d\d\.\d\d\.\d{4} \d\d\.\d\d/g)).to.have.length(4);
+    // "Opgjort …" under the current result and under each of the trend, comparison, funnel and strata tables
+    expect(res.text.match(/Opgjort \d\d\.\d\d\.\d{4} \d\d\.\d\d/g)).to.have.length(5);
     expect(unknown.status).to.equal(404);
   });
 
@@ -178,7 +183,7 @@ describe(`dashboard /indikatorer (${testEngine})`, () => {
     expect([bad.status, twice.status, script.status]).to.deep.equal([400, 400, 400]);
     expect(bad.text).to.match(/<div class="form-group form-error">\s*<label class="form-label" for="indikator">/);
     expect(bad.text).to.contain('id="indikator-error"');
-    expect(bad.text).to.contain('Vælg en indikator fra listen (HK01–HK11).');
+    expect(bad.text).to.contain('Vælg en indikator fra listen (HK01–HK14).');
     expect(bad.text).to.contain('<option value="2024" selected>');
     expect(bad.text).to.contain('<option value="municipality:751" selected>');
     expect(bad.text).to.contain('href="#indikator"');

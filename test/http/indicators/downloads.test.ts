@@ -83,7 +83,15 @@ describe(`indicator downloads CSV/XLSX (${testEngine})`, () => {
     const page = await agent.get('/indikatorer/HK03?period=2025&unit_type=municipality&unit_code=751');
 
     const rows = parseCsv(csv.body);
-    expect(Object.keys(rows[0]).slice(-5)).to.deep.equal(['limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier']);
+    expect(Object.keys(rows[0]).slice(-15)).to.deep.equal([
+      'limit95_low', 'limit95_high', 'limit998_low', 'limit998_high', 'outlier', 'shrunk_value', 'limit95_od_low', 'limit95_od_high',
+      'limit998_od_low', 'limit998_od_high', 'outlier_od', 'p0', 'phi', 'tau2', 'computed_at',
+    ]);
+    // p₀, φ and τ² on every row, never hidden: Aarhus 8/10, Herning 6/6, Randers 3/3 (hidden) → p₀ = 17/19
+    expect(new Set(rows.map((r) => `${r.p0};${r.phi};${r.tau2}`))).to.deep.equal(new Set([`${fixed4(17 / 19)};${rows[0].phi};${rows[0].tau2}`]));
+    expect(rows[0].phi).to.match(/^\d+\.\d{6}$/);
+    expect(rows.find((r) => r.unit_code === '730')).to.include({ shrunk_value: '', limit998_od_low: '', outlier_od: '', p0: fixed4(17 / 19) });
+    expect(rows.find((r) => r.unit_code === '751')!.shrunk_value).to.match(/^0\.\d{4}$/);
     const limits = funnelLimits(17 / 19, 10)!;
     expect(rows.find((r) => r.unit_code === '751')).to.include({
       limit95_low: fixed4(limits.limit95.low), limit95_high: fixed4(limits.limit95.high), limit998_low: fixed4(limits.limit998.low), outlier: '',

@@ -51,7 +51,7 @@ describe(`indicator drill-down /indikatorer/:id/forloeb (${testEngine})`, () => 
     expect(refused.map((r) => r.entity)).to.deep.equal(['indicator_drilldown', 'indicator_drilldown']);
   });
 
-  it('region and DK users get 404 for every drill-down URL, and no drill-down link on the detail page', async () => {
+  it('region and DK users get 403 for every drill-down URL (product.md: the kind of scope cannot read courses), audited, and no drill-down link on the detail page', async () => {
     const region = await loginAs(t.app, 'kvalitet.midt@demo.dk');
     const admin = await loginAs(t.app, 'admin@demo.dk');
 
@@ -59,18 +59,42 @@ describe(`indicator drill-down /indikatorer/:id/forloeb (${testEngine})`, () => 
     const byAdmin = await admin.agent.get('/indikatorer/HK03/forloeb?period=2025&unit_type=country&unit_code=DK');
     const detail = await region.agent.get('/indikatorer/HK03?period=2025&unit_type=municipality&unit_code=751');
 
-    expect([byRegion.status, byAdmin.status]).to.deep.equal([404, 404]);
+    const unknownUnit = await region.agent.get('/indikatorer/HK03/forloeb?period=2025&unit_type=municipality&unit_code=999');
+    expect([byRegion.status, byAdmin.status, unknownUnit.status]).to.deep.equal([403, 403, 403]);
     expect(detail.text).not.to.contain('/indikatorer/HK03/forloeb');
+    expect((await auditRows('kvalitet.midt@demo.dk', 'access_denied')).map((r) => r.entity)).to.include('indicator_drilldown');
     expect(await auditRows('kvalitet.midt@demo.dk', 'course_list_read')).to.have.length(0);
   });
 
-  it('an admin with a municipality scope may not read courses, so gets 404 too', async () => {
+  it('an admin with a municipality scope may not read courses, so gets 403 before anything is looked up', async () => {
     const email = randomEmail('admin751');
     await createUser(t.db, { email, roles: ['admin'], scope: '751' });
     const { agent } = await loginAs(t.app, email);
 
     const res = await agent.get('/indikatorer/HK03/forloeb?period=2025&unit_type=municipality&unit_code=751');
+    const other = await agent.get('/indikatorer/HK03/forloeb?period=2025&unit_type=municipality&unit_code=101');
 
-    expect(res.status).to.equal(404);
+    expect([res.status, other.status]).to.deep.equal([403, 403]);
+  });
+
+  it('says why each course missed, shows the patient name, sorts and filters into "ikke opfyldt" and "mangler"', async () => {
+    const { agent } = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
+    await t.db('patients').whereIn('id', t.db('courses').select('patient_id').whereIn('id', seeded.aarhusNotMet)).update({ patient_name: 'Åse Ørsted' });
+    const base = '/indikatorer/HK03/forloeb?period=2025&unit_type=municipality&unit_code=751';
+
+    const all = await agent.get(base);
+    const notMet = await agent.get(`${base}&vis=ikke-opfyldt`);
+    const missing = await agent.get(`${base}&vis=mangler&sort=patient`);
+
+    expect(all.text).to.contain('Forløbets afslutning: Ophørt før tid');
+    expect(all.text).to.contain('Mangler: Forløbets afslutning');
+    expect(all.text).to.contain('Åse Ørsted');
+    expect(all.text).to.contain('Alle (3)');
+    expect(notMet.text.match(/hk-kind--not_met/g)).to.have.length(2);
+    expect(notMet.text).not.to.contain('hk-kind--missing');
+    expect(missing.text.match(/hk-kind--missing/g)).to.have.length(1);
+    expect(missing.text).not.to.contain('hk-kind--not_met');
+    expect(missing.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'))
+      .to.contain('aria-sort="ascending"><a href="/indikatorer/HK03/forloeb?period=2025&unit_type=municipality&unit_code=751&sort=patient&vis=mangler"');
   });
 });

@@ -19,11 +19,13 @@ function stateOf(c: CourseFields): string {
 export async function addCourse(db: Knex, fields: CourseFields = {}): Promise<number> {
   const municipality = String(fields.municipality_code ?? '751');
   const createdAt = '2025-01-01T00:00:00.000Z';
+  // sex and birth_date belong to the patient (derived from the CPR); default a woman born 1960-05-05
+  const { sex = 'F', birth_date: birthDate = '1960-05-05', ...courseFields } = fields;
   const [patient] = await db('patients')
-    .insert({ municipality_code: municipality, cpr_hash: `hash-${++patientSeq}`, cpr_enc: 'enc', created_at: createdAt })
+    .insert({ municipality_code: municipality, cpr_hash: `hash-${++patientSeq}`, cpr_enc: 'enc', sex, birth_date: birthDate, created_at: createdAt })
     .returning('id');
   const course = {
-    municipality_code: municipality, referral_date: '2025-03-01', diagnosis_group: 'ihd', ...fields,
+    municipality_code: municipality, referral_date: '2025-03-01', diagnosis_group: 'ihd', ...courseFields,
     patient_id: typeof patient === 'object' ? patient.id : patient, created_at: createdAt, updated_at: createdAt,
   };
   const [row] = await db('courses').insert({ state: stateOf(course), ...course }).returning('id');
@@ -40,7 +42,8 @@ export function completedCourse(endDate: string, overrides: CourseFields = {}): 
     referral_date: '2025-01-02', start_date: '2025-01-10', end_date: endDate, outcome: 'completed',
     training_planned: 24, training_attended: 24, test_type: '6mwt', test_start_value: 400, test_end_value: 480,
     smoking_start: 'daily', smoking_end: 'former', diet: 'received', education: 'completed', hads_d_end: 3,
-    gp_note_sent: 'yes', complete: true, ...overrides,
+    gp_note_sent: 'yes', complete: true, hads_a_start: 9, hads_d_start: 4, hads_a_end: 5, ldl_end: 1.2, bp_sys_end: 130,
+    bp_dia_end: 80, ...overrides,
   };
 }
 

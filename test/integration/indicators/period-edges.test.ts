@@ -4,7 +4,7 @@ import { INDICATORS } from '../../../server/indicators/definitions';
 import { addCourse, completedCourse as done, countsOf } from './fixtures';
 
 /** Courses that meet every end_date indicator, on and just beyond the edges of 2025 and its quarters. */
-describe(`indicator period edges by end_date, HK03–HK11 (${testEngine})`, () => {
+describe(`indicator period edges by end_date, HK03–HK14 (${testEngine})`, () => {
   for (const d of INDICATORS.filter((x) => x.periodColumn === 'end_date')) {
     it(`${d.id}: 1 Jan and 31 Dec count in the year, 31 Dec before and 1 Jan after do not; 31 Mar is Q1 and 1 Apr Q2`, async () => {
       const db = await freshDb();

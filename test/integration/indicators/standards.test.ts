@@ -59,7 +59,7 @@ describe(`indicator standards (${testEngine})`, () => {
       [{ indicatorId: 'HK03', validFrom: '2026', threshold: 'abc' }, 'threshold'],
       [{ indicatorId: 'HK03', validFrom: '2009', threshold: '0.80' }, 'validFrom'],
       [{ indicatorId: 'HK03', validFrom: '2026Q5', threshold: '0.80' }, 'validFrom'],
-      [{ indicatorId: 'HK12', validFrom: '2026', threshold: '0.80' }, 'indicatorId'],
+      [{ indicatorId: 'HK15', validFrom: '2026', threshold: '0.80' }, 'indicatorId'],
     ] as const;
     for (const [input, field] of bad) {
       let error: unknown;
@@ -69,6 +69,6 @@ describe(`indicator standards (${testEngine})`, () => {
     }
     const saved = await setStandard(db, { indicatorId: 'HK11', validFrom: '2027Q2', threshold: '1' }, admin);
     expect(saved.standard).to.include({ threshold: 100, valid_from: '2027-04-01' });
-    expect((await listStandards(db))).to.have.length(12);
+    expect((await listStandards(db))).to.have.length(15);
   });
 });

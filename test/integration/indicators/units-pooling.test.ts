@@ -69,7 +69,7 @@ describe(`indicator units and pooling (${testEngine})`, () => {
     const now = new Date('2025-11-23T10:00:00.000Z');
 
     const rows = await computeResults(db, { period: '2025', unitType: 'municipality', now });
-    expect(rows).to.have.length(11 * 98);
+    expect(rows).to.have.length(14 * 98);
     expect(rows.map((r) => r.indicator_id).filter((id, i, all) => all.indexOf(id) === i)).to.deep.equal([...INDICATOR_IDS]);
     expect(rows.slice(0, 3).map((r) => r.unit_code)).to.deep.equal(['101', '147', '151']);
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { INDEXES } from '../../../migrations/20261123140000_lead_indicator_indexes_with_municipality';
+import { INDEXES } from '../../../migrations/20261130120000_add_outcome_indicators';
 import { columnsOf } from '../../../server/indicators/conditions';
 import { INDICATORS } from '../../../server/indicators/definitions';
 

@@ -6,12 +6,12 @@ import { da } from '../../../server/i18n/da';
 import { en } from '../../../server/i18n/en';
 
 describe('indicator definitions, standards format and scope hiding', () => {
-  it('defines HK01–HK11 with texts in both languages and the defaults of indicators.md', () => {
+  it('defines HK01–HK14 with texts in both languages and the defaults of indicators.md', () => {
     expect(INDICATORS.map((d) => d.id)).to.deep.equal([...INDICATOR_IDS]);
     for (const d of INDICATORS) {
       for (const text of [d.name, d.description, d.standardBasis]) expect(text.da && text.en, d.id).to.be.a('string');
     }
-    expect(INDICATORS.map((d) => d.defaultStandard)).to.deep.equal([80, 75, 75, 70, 50, 50, 75, 90, 75, 90, 90]);
+    expect(INDICATORS.map((d) => d.defaultStandard)).to.deep.equal([80, 75, 75, 70, 50, 50, 75, 90, 75, 90, 90, 50, 50, 70]);
     expect(INDICATORS.map((d) => d.periodColumn).slice(0, 3)).to.deep.equal(['referral_date', 'start_date', 'end_date']);
     expect(Object.keys(en.indicators)).to.deep.equal(Object.keys(da.indicators));
   });

@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { today as todayInDenmark } from '../time';
+import { Counts, countByMunicipality, CountsTable } from './compute';
+import { IndicatorId, INDICATORS } from './definitions';
+import { periodOfDate, Period, quartersEndingWith } from './periods';
+import { isWarning, pChart, PCHART_QUARTERS, PChartPoint, Signal } from './pchart';
+import { unitCounts } from './results';
+import { FEW_DATA_BELOW } from './stats';
+import { listUnits, Unit, UnitType } from './units';
+
+/** One p-chart row of formats.md: the chart's point with the indicator, unit and quarter it belongs to. */
+export interface SpcPoint extends PChartPoint {
+  indicator_id: IndicatorId;
+  unit_type: UnitType;
+  unit_code: string;
+  period: string;
+}
+
+/** Is a unit inside the viewer's scope? Outside, a quarter with denominator below 5 is hidden. */
+export type InsideTest = (unitType: UnitType, unitCode: string) => boolean;
+
+/** The 12 quarters of the chart: ending with the last complete quarter, the one before today's. */
+export function spcQuarters(today: string): Period[] {
+  const current = periodOfDate(today, 'quarter');
+  return quartersEndingWith(quartersEndingWith(current, 2)[0], PCHART_QUARTERS);
+}
+
+/**
+ * Which quarters are hidden for a viewer (indicators.md): outside the scope, a quarter with denominator below
+ * 5; and when one is and its year's result is shown (year denominator ≥ 5), every quarter of that year, so no
+ * hidden count can be worked out by subtraction. `yearDenominator(year)` sums all four quarters.
+ */
+export function hiddenQuarters(quarters: readonly { year: number; denominator: number }[], inside: boolean, yearDenominator: (year: number) => number): boolean[] {
+  if (inside) return quarters.map(() => false);
+  const few = quarters.map((q) => q.denominator < FEW_DATA_BELOW);
+  const yearsHiding = new Set(quarters.filter((q, i) => few[i] && yearDenominator(q.year) >= FEW_DATA_BELOW).map((q) => q.year));
+  return quarters.map((q, i) => few[i] || yearsHiding.has(q.year));
+}
+
+/** The chart of one indicator and unit from a counts table holding every quarter of the chart's years. */
+export function chartFromTable(table: CountsTable, indicatorId: IndicatorId, unit: Unit, quarters: Period[], allQuarters: Period[], inside: InsideTest): SpcPoint[] {
+  const counts = quarters.map((q) => unitCounts(table, indicatorId, q, unit));
+  const byYear = new Map<number, number>();
+  for (const q of allQuarters) byYear.set(q.year, (byYear.get(q.year) ?? 0) + unitCounts(table, indicatorId, q, unit).denominator);
+  const hidden = hiddenQuarters(quarters.map((q, i) => ({ year: q.year, denominator: counts[i].denominator })),
+    inside(unit.unitType, unit.code), (y) => byYear.get(y) ?? 0);
+  return pChart(counts.map((c: Counts, i) => ({ ...c, hidden: hidden[i] }))).map((p, i) => ({
+    indicator_id: indicatorId, unit_type: unit.unitType, unit_code: unit.code, period: quarters[i].code, ...p,
+  }));
+}
+
+/** The quarters of the chart and all quarters of their years (counted in the same grouped queries). */
+export function spcPeriods(today: string): { quarters: Period[]; allQuarters: Period[] } {
+  const quarters = spcQuarters(today);
+  const allQuarters: Period[] = [];
+  for (let y = quarters[0].year; y <= quarters.at(-1)!.year; y++) {
+    for (let q = 1; q <= 4; q++) allQuarters.push(periodOfDate(`${y}-${String(3 * q).padStart(2, '0')}-01`, 'quarter'));
+  }
+  return { quarters, allQuarters };
+}
+
+/**
+ * The p-chart of one indicator and unit (formats.md "p-chart"): 12 points, oldest first, ending with the last
+ * complete quarter before `today` (Danish time). Counts from one grouped query; hidden quarters as above.
+ */
+export async function computeSpc(db: Knex, query: {
+  indicatorId: IndicatorId; unit: Unit; inside: InsideTest; today?: string; now?: Date;
+}): Promise<SpcPoint[]> {
+  const { quarters, allQuarters } = spcPeriods(query.today ?? todayInDenmark(query.now));
+  const table = await countByMunicipality(db, {
+    periods: allQuarters, indicatorIds: [query.indicatorId],
+    municipalityCodes: query.unit.unitType === 'country' ? undefined : query.unit.municipalityCodes,
+  });
+  return chartFromTable(table, query.indicatorId, query.unit, quarters, allQuarters, query.inside);
+}
+
+/** How long the warnings' counts of all municipalities are shared by every request (they cover past quarters). */
+export const WARNING_COUNTS_TTL_MS = 5 * 60_000;
+const countsCache = new WeakMap<object, Map<string, { at: number; table: Promise<CountsTable> }>>();
+
+/**
+ * Every indicator's counts per municipality for the quarters, from the grouped queries, shared for a few minutes
+ * per database handle: the dashboard of every region and DK user needs them, and they change only when a past
+ * quarter's course is registered late (then at most WARNING_COUNTS_TTL_MS behind). The promise is cached.
+ */
+function quarterCounts(db: Knex, quarters: Period[]): Promise<CountsTable> {
+  let byKey = countsCache.get(db.client);
+  if (!byKey) countsCache.set(db.client, (byKey = new Map()));
+  const key = quarters.map((q) => q.code).join(',');
+  const hit = byKey.get(key);
+  if (hit && Date.now() - hit.at < WARNING_COUNTS_TTL_MS) return hit.table;
+  const table = countByMunicipality(db, { periods: quarters });
+  byKey.set(key, { at: Date.now(), table });
+  table.catch(() => byKey!.delete(key));
+  return table;
+}
+
+export interface WarningItem { indicator_id: IndicatorId; unit_type: UnitType; unit_code: string; period: string; signal: Signal }
+
+/**
+ * The early-warning list (indicators.md): for the viewer's own unit and the municipalities inside its scope,
+ * every (unit, indicator) with a warning signal in the last 4 quarters, one item each for its newest such quarter;
+ * newest quarter first, then the own unit first and municipalities in municipalities.csv order, then indicator.
+ * All counts come from one grouped query per period-date column over the chart's quarters.
+ */
+export async function computeWarnings(db: Knex, query: {
+  ownUnit: Unit; municipalityCodes: readonly string[]; inside: InsideTest; today?: string; now?: Date;
+  /** count afresh instead of sharing the last few minutes' counts (the bench) */
+  fresh?: boolean;
+}): Promise<WarningItem[]> {
+  const municipalities = (await listUnits(db, 'municipality')).filter((m) => query.municipalityCodes.includes(m.code));
+  const units = [query.ownUnit, ...municipalities.filter((m) => !(query.ownUnit.unitType === 'municipality' && m.code === query.ownUnit.code))];
+  const periods = spcPeriods(query.today ?? todayInDenmark(query.now));
+  const quarters = periods.quarters;
+  // The year sums are needed only to hide quarters of units outside the scope; the listed units rarely are.
+  const allQuarters = units.every((u) => query.inside(u.unitType, u.code)) ? quarters : periods.allQuarters;
+  const table = await countByMunicipality(db, { periods: allQuarters });
+  const items: (WarningItem & { order: number })[] = [];
+  units.forEach((unit, order) => {
+    for (const d of INDICATORS) {
+      const points = chartFromTable(table, d.id, unit, quarters, allQuarters, query.inside);
+      const newest = [...points].reverse().find((p) => isWarning(p.signal));
+      if (newest) items.push({ indicator_id: d.id, unit_type: unit.unitType, unit_code: unit.code, period: newest.period, signal: newest.signal!, order });
+    }
+  });
+  items.sort((a, b) => (a.period !== b.period ? (a.period < b.period ? 1 : -1) : a.order - b.order || (a.indicator_id < b.indicator_id ? -1 : 1)));
+  return items.map(({ order: _order, ...item }) => item);
+}
+
