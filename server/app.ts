@@ -7,6 +7,7 @@ import { authenticate, csrfProtection, enforcePasswordChange } from './auth/midd
 import { authRoutes, LANG_COOKIE } from './auth/routes';
 import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { fhirErrorHandler } from './fhir';
 import { requestLogger } from './logger';
 import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
@@ -71,7 +72,9 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use('/api', express.json({ limit: '2mb' }));
+  // The FHIR intake reads its own body (fhir.md: its own limits, media types and OperationOutcome answers).
+  const json = express.json({ limit: '2mb' });
+  app.use('/api', (req, res, next) => (req.path.startsWith('/v1/fhir/') ? next() : json(req, res, next)));
   app.use(authenticate(ctx));
   app.use(csrfProtection());
   app.use(enforcePasswordChange());
@@ -80,6 +83,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(authRoutes(ctx));
   for (const router of featureRoutes(ctx)) app.use(router);
 
+  app.use(fhirErrorHandler(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler(ctx));
   return app;

@@ -7,6 +7,7 @@ import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
+import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
 import { submissionsApi } from './submissions/api';
@@ -22,6 +23,8 @@ export function featureRoutes(ctx: AppContext): Router[] {
     standardsRoutes(ctx),
     authApi(),
     adminRoutes(ctx),
+    fhirApi(ctx),
+    fhirAdminRoutes(ctx),
     importsApi(ctx),
     importsRoutes(ctx),
     submissionsApi(ctx),

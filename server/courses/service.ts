@@ -7,6 +7,7 @@ import { findOrCreatePatient, lockPatient, setPatientName } from './patients';
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
 import { courseColumns, registeredValues, type CourseRecord } from './serialize';
+import { afterManualSave } from './sources';
 import {
   auditValues, courseAudit, CourseValidationError, insertOrConflict, municipalityOf, refuseDuplicateExternalId,
   refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
@@ -16,6 +17,10 @@ import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variable
 export type { CourseRecord } from './serialize';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
+export {
+  annulSystemCourse, coursesByReferralIds, insertSystemCourse, patientAndOverlaps, readCourse, updateSystemCourse,
+} from './service-system';
+export { effectiveSources, type Source, type Sources } from './sources';
 export { getCourse, listCourses, worklist, OVERDUE_DAYS, type CourseListFilter, type WorklistItem } from './service-reads';
 
 /** Register a new course in the user's municipality: 400 invalid, 409 duplicate_external_id or overlap. */
@@ -98,6 +103,7 @@ export async function updateCourse(cs: CourseScope, id: number, changes: CourseV
     if (changed.includes('patient_name')) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
     const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
       ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
+      sources: afterManualSave(current.sources, changed),
     }));
     if (!saved) throw versionConflict(await stored(trx, cs, id), cs.lang);
     await recordAudit(trx, cs.actor, courseAudit('course_update', { id, patient_id: patientId, municipality_code: municipality }, {

@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import type { SorKind, SorLookup } from './derive';
+import type { StoredType } from './model';
+
+/** The store, the SOR list and the bundle log. */
+
+type Db = Knex | Knex.Transaction;
+
+export interface StoredRow { resource_type: string; resource_id: string; cpr_hash: string | null; bundle_timestamp: string; data: string }
+
+/** `hospitals` wins over the SOR list (pathway.md §1). */
+export async function sorLookup(db: Db): Promise<SorLookup> {
+  const [hospitals, list] = await Promise.all([db('hospitals').select('sor_code'), db('sor_list').select('sor_code', 'kind')]);
+  const kinds = new Map<string, SorKind>(list.map((r: { sor_code: string; kind: SorKind }) => [r.sor_code, r.kind]));
+  for (const h of hospitals as { sor_code: string }[]) kinds.set(h.sor_code, 'hospital');
+  return (sor) => kinds.get(sor) ?? null;
+}
+
+/** Is this SOR code listed as a managing organisation of the municipality? */
+export async function isMunicipalitySor(db: Db, sor: string, municipalityCode: string): Promise<boolean> {
+  const row = await db('sor_list').where({ sor_code: sor, kind: 'municipality', municipality_code: municipalityCode }).first('sor_code');
+  return row !== undefined;
+}
+
+/** The citizen's stored resources, and any other rows with the given keys (`Type/id`). */
+export async function storedRows(db: Db, municipalityCode: string, cprHash: string, keys: string[]): Promise<StoredRow[]> {
+  const cols = ['resource_type', 'resource_id', 'cpr_hash', 'bundle_timestamp', 'data'];
+  const own = await db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
+  const others: StoredRow[] = [];
+  const pairs = keys.map((k) => k.split('/'));
+  for (let i = 0; i < pairs.length; i += 200) {
+    const part = pairs.slice(i, i + 200);
+    others.push(...await db('fhir_resources').where('municipality_code', municipalityCode)
+      .where((w) => { for (const [type, id] of part) w.orWhere({ resource_type: type, resource_id: id }); }).select(cols));
+  }
+  const seen = new Set(own.map((r: StoredRow) => `${r.resource_type}/${r.resource_id}`));
+  return [...own, ...others.filter((r) => !seen.has(`${r.resource_type}/${r.resource_id}`))];
+}
+
+/** Replace (or insert) one stored resource. */
+export async function upsertResource(db: Db, municipalityCode: string, r: { type: StoredType | 'Citizen'; id: string; cprHash: string | null;
+  timestamp: string; data: unknown }): Promise<void> {
+  await db('fhir_resources').insert({
+    municipality_code: municipalityCode, resource_type: r.type, resource_id: r.id, cpr_hash: r.cprHash,
+    bundle_timestamp: r.timestamp, data: JSON.stringify(r.data),
+  }).onConflict(['municipality_code', 'resource_type', 'resource_id']).merge(['cpr_hash', 'bundle_timestamp', 'data']);
+}
+
+export async function deleteResource(db: Db, municipalityCode: string, type: string, id: string): Promise<void> {
+  await db('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type, resource_id: id }).del();
+}
+
+/** Patient.active = false: every stored resource of the citizen goes. */
+export async function deleteCitizen(db: Db, municipalityCode: string, cprHash: string): Promise<void> {
+  await db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).del();
+}
+
+export interface BundleLogRow {
+  municipality_code: string; received_at: string; bundle_timestamp: string | null; sha256: string; status: number;
+  created: number; updated: number; errors: number; warnings: number; actor_user_id: number | null;
+}
+
+export async function logBundle(db: Db, row: BundleLogRow): Promise<void> {
+  await db('fhir_bundles').insert(row);
+}
+
+/** The last bundle received per municipality (admin page). */
+export async function lastBundles(db: Db): Promise<(BundleLogRow & { name: string })[]> {
+  const last = db('fhir_bundles').max({ id: 'id' }).groupBy('municipality_code').as('last');
+  return db('fhir_bundles').join(last, 'last.id', 'fhir_bundles.id')
+    .join('municipalities', 'municipalities.code', 'fhir_bundles.municipality_code')
+    .select('fhir_bundles.*', 'municipalities.name').orderBy('municipalities.sort_order');
+}
+
+export interface SorRow { sor_code: string; kind: string; municipality_code: string | null; name: string }
+
+export async function sorList(db: Db): Promise<SorRow[]> {
+  return db('sor_list').select('sor_code', 'kind', 'municipality_code', 'name').orderBy(['kind', 'sor_code']);
+}
+
+/** Replace the whole SOR list. */
+export async function replaceSorList(db: Db, rows: SorRow[]): Promise<void> {
+  await db('sor_list').del();
+  for (let i = 0; i < rows.length; i += 200) await db('sor_list').insert(rows.slice(i, i + 200));
+}
