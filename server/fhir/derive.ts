@@ -215,7 +215,11 @@ function closing(a: Attached, deciding: PlanData | null, deceased: boolean, valu
     if (plans.every((p) => p.end)) values.end_date = plans.map((p) => p.end!).sort().at(-1)!;
     else findings.push(at('not_applied', null, { variable: 'end_date', rule: 'end_missing' }));
   }
-  if (!deciding) return;
+  // outcome applies only with end_date (the dictionary's *when*): derived together, so the targets never contradict.
+  if (!deciding || values.end_date === undefined) {
+    if (deciding && !completed(deciding) && !closedEarly(deciding) && deceased) findings.push(at('deceased_open', null));
+    return;
+  }
   if (completed(deciding)) values.outcome = 'completed';
   else if (closedEarly(deciding)) {
     const reason = deciding.reason ? REASONS[deciding.reason] : undefined;
