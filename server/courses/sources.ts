@@ -27,3 +27,14 @@ export function afterManualSave(stored: Sources, changed: readonly VariableName[
   for (const name of changed) next[name] = 'manual';
   return JSON.stringify(next);
 }
+
+/** The course page's marker of a field: from the care record, and/or a care-record value waiting beside it. */
+export interface SourceMarker { fromCareRecord: boolean; waiting?: string }
+
+export function sourceMarker(record: { sources: Sources; fhir_waiting: Record<string, unknown>; [k: string]: unknown }, name: VariableName,
+  show: (v: unknown) => string): SourceMarker | undefined {
+  const fromCareRecord = record.sources[name] === 'fhir' && record[name] !== null && record[name] !== undefined;
+  const waiting = record.fhir_waiting[name];
+  if (!fromCareRecord && waiting === undefined) return undefined;
+  return waiting === undefined ? { fromCareRecord } : { fromCareRecord, waiting: show(waiting) };
+}
