@@ -8,18 +8,41 @@ type Db = Knex | Knex.Transaction;
 
 export interface StoredRow { resource_type: string; resource_id: string; cpr_hash: string | null; bundle_timestamp: string; data: string }
 
-/** `hospitals` wins over the SOR list (pathway.md §1). */
+type SorKinds = Map<string, { kind: SorKind; municipality: string | null }>;
+const sorCache = new WeakMap<object, { at: number; kinds: Promise<SorKinds> }>();
+const SOR_CACHE_MS = 30_000;
+
+/** The SOR list and `hospitals` as one map (`hospitals` wins, pathway.md §1); the promise is cached briefly per database. */
+function sorKinds(db: Db): Promise<SorKinds> {
+  const key = (db as { client: object }).client;
+  const hit = sorCache.get(key);
+  if (hit && Date.now() - hit.at < SOR_CACHE_MS) return hit.kinds;
+  const kinds = Promise.all([db('hospitals').select('sor_code'), db('sor_list').select('sor_code', 'kind', 'municipality_code')])
+    .then(([hospitals, list]) => {
+      const m: SorKinds = new Map(list.map((r: { sor_code: string; kind: SorKind; municipality_code: string | null }) =>
+        [r.sor_code, { kind: r.kind, municipality: r.municipality_code }]));
+      for (const h of hospitals as { sor_code: string }[]) m.set(h.sor_code, { kind: 'hospital', municipality: null });
+      return m;
+    });
+  sorCache.set(key, { at: Date.now(), kinds });
+  kinds.catch(() => sorCache.delete(key));
+  return kinds;
+}
+
+/** Forget the cached SOR list (after `sor import`). */
+export function forgetSorList(db: Db): void {
+  sorCache.delete((db as { client: object }).client);
+}
+
 export async function sorLookup(db: Db): Promise<SorLookup> {
-  const [hospitals, list] = await Promise.all([db('hospitals').select('sor_code'), db('sor_list').select('sor_code', 'kind')]);
-  const kinds = new Map<string, SorKind>(list.map((r: { sor_code: string; kind: SorKind }) => [r.sor_code, r.kind]));
-  for (const h of hospitals as { sor_code: string }[]) kinds.set(h.sor_code, 'hospital');
-  return (sor) => kinds.get(sor) ?? null;
+  const kinds = await sorKinds(db);
+  return (sor) => kinds.get(sor)?.kind ?? null;
 }
 
 /** Is this SOR code listed as a managing organisation of the municipality? */
 export async function isMunicipalitySor(db: Db, sor: string, municipalityCode: string): Promise<boolean> {
-  const row = await db('sor_list').where({ sor_code: sor, kind: 'municipality', municipality_code: municipalityCode }).first('sor_code');
-  return row !== undefined;
+  const k = (await sorKinds(db)).get(sor);
+  return k?.kind === 'municipality' && k.municipality === municipalityCode;
 }
 
 /** The citizen's stored resources, and any other rows with the given keys (`Type/id`). */
@@ -37,13 +60,16 @@ export async function storedRows(db: Db, municipalityCode: string, cprHash: stri
   return [...own, ...others.filter((r) => !seen.has(`${r.resource_type}/${r.resource_id}`))];
 }
 
-/** Replace (or insert) one stored resource. */
-export async function upsertResource(db: Db, municipalityCode: string, r: { type: StoredType | 'Citizen'; id: string; cprHash: string | null;
-  timestamp: string; data: unknown }): Promise<void> {
-  await db('fhir_resources').insert({
-    municipality_code: municipalityCode, resource_type: r.type, resource_id: r.id, cpr_hash: r.cprHash,
-    bundle_timestamp: r.timestamp, data: JSON.stringify(r.data),
-  }).onConflict(['municipality_code', 'resource_type', 'resource_id']).merge(['cpr_hash', 'bundle_timestamp', 'data']);
+export interface ResourceWrite { type: StoredType | 'Citizen'; id: string; cprHash: string | null; timestamp: string; data: unknown }
+
+/** Replace (or insert) stored resources, in batches. */
+export async function upsertResources(db: Db, municipalityCode: string, rows: ResourceWrite[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await db('fhir_resources').insert(rows.slice(i, i + 100).map((r) => ({
+      municipality_code: municipalityCode, resource_type: r.type, resource_id: r.id, cpr_hash: r.cprHash,
+      bundle_timestamp: r.timestamp, data: JSON.stringify(r.data),
+    }))).onConflict(['municipality_code', 'resource_type', 'resource_id']).merge(['cpr_hash', 'bundle_timestamp', 'data']);
+  }
 }
 
 export async function deleteResource(db: Db, municipalityCode: string, type: string, id: string): Promise<void> {
@@ -80,6 +106,7 @@ export async function sorList(db: Db): Promise<SorRow[]> {
 
 /** Replace the whole SOR list. */
 export async function replaceSorList(db: Db, rows: SorRow[]): Promise<void> {
+  forgetSorList(db);
   await db('sor_list').del();
   for (let i = 0; i < rows.length; i += 200) await db('sor_list').insert(rows.slice(i, i + 200));
 }

@@ -134,14 +134,11 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
 async function persist(trx: Knex.Transaction, municipality: string, cprHash: string, citizenId: string, b: CheckedBundle,
   merged: ReturnType<typeof mergeBundle>, referrals: ReturnType<typeof deriveReferrals>['referrals']): Promise<void> {
   const cardiacSr = new Set(referrals.filter((r) => r.cardiac).flatMap((r) => r.serviceRequestIds));
+  const writes: q.ResourceWrite[] = [];
   for (const res of merged.accepted) {
     const data = keptForm(res, merged.resources, cardiacSr, cardiacSr.size > 0);
-    if (data === null) continue;
-    await q.upsertResource(trx, municipality, {
-      type: res.type, id: res.id, cprHash: res.type === 'Organization' ? null : cprHash, timestamp: b.timestamp, data,
-    });
+    if (data !== null) writes.push({ type: res.type, id: res.id, cprHash: res.type === 'Organization' ? null : cprHash, timestamp: b.timestamp, data });
   }
-  if (merged.citizenCurrent) {
-    await q.upsertResource(trx, municipality, { type: CITIZEN_TYPE as 'Citizen', id: citizenId, cprHash, timestamp: b.timestamp, data: { deceased: b.deceased } });
-  }
+  if (merged.citizenCurrent) writes.push({ type: CITIZEN_TYPE as 'Citizen', id: citizenId, cprHash, timestamp: b.timestamp, data: { deceased: b.deceased } });
+  await q.upsertResources(trx, municipality, writes);
 }

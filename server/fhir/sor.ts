@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { t } from '../i18n';
 import { isSorCode } from './codes';
-import { replaceSorList, type SorRow } from './queries';
+import { forgetSorList, replaceSorList, type SorRow } from './queries';
 
 /** `sor import`: the SOR list from CSV (`;`, UTF-8, header sor_code;kind;municipality_code;name), replaced whole. */
 
@@ -48,5 +48,6 @@ export async function importSorList(db: Knex, actor: Actor, text: string, dryRun
     await replaceSorList(trx, rows);
     await recordAudit(trx, actor, { action: 'sor_import', entity: 'sor_list', recordScope: 'DK', detail: { codes: rows.length } });
   });
+  forgetSorList(db);
   return { rows: rows.length, errors };
 }
