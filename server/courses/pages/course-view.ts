@@ -47,6 +47,9 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
     readonly: SECTION_VARIABLES[key].filter((v: VariableName) => app[v] || record[v] != null).map((v: VariableName) => ({
       label: label(v, lang), value: readableValue(VARIABLE[v], record[v], lang), fhir: marker(v),
     })),
+    // A waiting care-record value whose field is hidden (its *when* not yet met) is still shown, at the section's top.
+    fhirWaiting: names.filter((v) => record.fhir_waiting[v] !== undefined)
+      .map((v) => ({ label: label(v, lang), value: readableValue(VARIABLE[v], record.fhir_waiting[v], lang) })),
     missingCount: missing.length,
     waits: waits ? t(lang, 'courses.pages.section_waits', { label: label('start_date', lang) }) : undefined,
     // Sections with work left (or a refused save) open; finished ones fold to their heading.
