@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Scope } from '../auth/scope';
 import { nowIso } from '../time';
 import { coursesOverlap } from './overlap';
-import { findOrCreatePatient, lockPatient } from './patients';
+import { cprLookupHash } from './cpr';
+import { findOrCreatePatient, lockPatient, patientIdByHash } from './patients';
 import * as q from './queries';
 import { courseColumns, toRecord, type CourseRecord } from './serialize';
 import type { Sources } from './sources';
@@ -70,4 +71,12 @@ export async function annulSystemCourse(trx: Trx, id: number, version: number, r
 export async function coursesByReferralIds(trx: Trx | Knex, municipalityCode: string, ids: string[]): Promise<{ id: number; fhir_referral_id: string }[]> {
   if (!ids.length) return [];
   return trx('courses').where('municipality_code', municipalityCode).whereIn('fhir_referral_id', ids).select('id', 'fhir_referral_id');
+}
+
+/** The referral ids of the citizen's linked courses in the municipality (Patient.active = false withdraws them). */
+export async function linkedReferralIds(trx: Trx | Knex, cprKey: Buffer, municipalityCode: string, cpr: string): Promise<string[]> {
+  const patientId = await patientIdByHash(trx, municipalityCode, cprLookupHash(cprKey, cpr));
+  if (patientId === undefined) return [];
+  const rows = await trx('courses').where({ patient_id: patientId }).whereNotNull('fhir_referral_id').select('fhir_referral_id');
+  return rows.map((r: { fhir_referral_id: string }) => r.fhir_referral_id);
 }

@@ -18,7 +18,7 @@ export type { CourseRecord } from './serialize';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
 export {
-  annulSystemCourse, coursesByReferralIds, insertSystemCourse, patientAndOverlaps, readCourse, updateSystemCourse,
+  annulSystemCourse, coursesByReferralIds, insertSystemCourse, linkedReferralIds, patientAndOverlaps, readCourse, updateSystemCourse,
 } from './service-system';
 export { effectiveSources, type Source, type Sources } from './sources';
 export { getCourse, listCourses, worklist, OVERDUE_DAYS, type CourseListFilter, type WorklistItem } from './service-reads';

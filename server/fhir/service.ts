@@ -3,13 +3,13 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../auth/access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash } from '../courses/cpr';
-import { coursesByReferralIds } from '../courses/service';
+import { coursesByReferralIds, linkedReferralIds } from '../courses/service';
 import { isPostgres, type Db } from '../db/connect';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
 import { applyReferral, type ApplyContext, type CourseAction } from './apply';
 import { checkBundle, type CheckedBundle } from './check';
-import { deriveReferrals } from './derive';
+import { deriveReferrals, type ReferralDerivation } from './derive';
 import { CONFLICTS, at, severityOf, type Finding } from './findings';
 import { readJson } from './json';
 import { withMunicipalityLock } from './lock';
@@ -78,16 +78,25 @@ async function applyBundle(ctx: ImportContext, user: CurrentUser, actor: Actor, 
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
-  if (opts.dryRun) {
-    out!.status = 200;
-    await recordReads(ctx.db, actor, user.scope.code, out!.courses);
-  }
+  if (opts.dryRun) out!.status = 200;
+  await recordReads(ctx.db, actor, user.scope.code, namedOnly(out!, opts.dryRun || out!.status !== 200));
   return out!;
 }
 
-async function recordReads(db: Knex, actor: Actor, municipality: string, courses: CourseAction[]): Promise<void> {
-  await recordAudit(db, actor, ...courses.filter((c) => c.action !== 'create').map((c) => ({
-    action: 'course_read', entity: 'course', entityId: c.id, patientId: c.patientId, municipalityCode: municipality,
+/** The courses the answer names without changing them (all of them in a dry run or a refused bundle). */
+function namedOnly(r: BundleResult, nothingWritten: boolean): number[] {
+  const ids = new Set<number>();
+  for (const c of r.courses) if (c.action === 'unchanged' || (nothingWritten && c.action === 'update')) ids.add(c.id);
+  for (const f of r.findings) if (typeof f.params?.id === 'number' && f.code !== 'created') ids.add(f.params.id);
+  return [...ids];
+}
+
+/** fhir.md "Audit": a read row per course the answer only names. */
+async function recordReads(db: Knex, actor: Actor, municipality: string, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await db('courses').whereIn('id', ids).where('municipality_code', municipality).select('id', 'patient_id');
+  await recordAudit(db, actor, ...rows.map((c: { id: number; patient_id: number }) => ({
+    action: 'course_read', entity: 'course', entityId: c.id, patientId: c.patient_id, municipalityCode: municipality,
     detail: { via: 'fhir_import' },
   })));
 }
@@ -105,6 +114,7 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   if (b.withdrawn) merged.resources.serviceRequests.clear();
   const { referrals, findings: judged } = deriveReferrals(merged.resources, await q.sorLookup(trx));
   findings.push(...judged);
+  if (b.withdrawn) referrals.push(...await withdrawnReferrals(trx, ctx.cprKey, municipality, b.cpr!));
   const linked = await coursesByReferralIds(trx, municipality, referrals.flatMap((r) => r.serviceRequestIds));
   const applyCtx: ApplyContext = {
     trx, cprKey: ctx.cprKey, scope: user.scope, municipality, userId: user.id, actor, lang: ctx.lang, cpr: b.cpr!,
@@ -127,8 +137,14 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   }
   if (!findings.some((f) => ['created', 'updated', 'unchanged', 'not_cardiac'].includes(f.code))) findings.push(at('nothing_to_do', null));
   const status = findings.some((f) => CONFLICTS.has(f.code)) ? 409 : 200;
-  if (status === 200 && !dryRun) await persist(trx, municipality, cprHash, citizenId, b, merged, referrals);
+  if (status === 200 && !dryRun && !b.withdrawn) await persist(trx, municipality, cprHash, citizenId, b, merged, referrals);
   return { status, dryRun, findings, courses };
+}
+
+/** Patient.active = false: every linked course of the citizen is judged as a withdrawn referral. */
+async function withdrawnReferrals(trx: Knex.Transaction, cprKey: Buffer, municipality: string, cpr: string): Promise<ReferralDerivation[]> {
+  const ids = await linkedReferralIds(trx, cprKey, municipality, cpr);
+  return ids.map((id) => ({ referralId: id, serviceRequestIds: [id], cardiac: false, values: {}, referralSor: null, findings: [] }));
 }
 
 async function persist(trx: Knex.Transaction, municipality: string, cprHash: string, citizenId: string, b: CheckedBundle,

@@ -115,4 +115,34 @@ describe('FHIR intake: the cardiac series of fhir.md, step by step', () => {
     expect(Number((await db('courses').count({ n: '*' }))[0].n)).to.equal(1);
     expect(Number((await db('fhir_resources').count({ n: '*' }))[0].n)).to.equal(stored);
   });
+
+  it('a referral entered in error annuls its course', async () => {
+    const first = await courseAfter(s.step1());
+    const eie = s.step1();
+    (eie.entry!.find((e) => e.resource!.resourceType === 'ServiceRequest')!.resource as { status: string }).status = 'entered-in-error';
+    eie.timestamp = '2025-03-05T20:00:00Z';
+
+    const r = await send(db, who, eie);
+    const annulled = await course(db, who, first.course.id);
+
+    expect(r.status).to.equal(200);
+    expect(annulled).to.include({ annulled: true, annul_reason: 'Fejlregistreret i omsorgsjournalen' });
+  });
+
+  it('Patient.active = false withdraws the citizen: a course with a manual value is kept with referral_withdrawn', async () => {
+    const first = await courseAfter(s.step1());
+    await updateCourse(cs(), first.course.id, { ihd_treatment: 'pci' }, first.course.version);
+    const gone = s.step1();
+    (gone.entry![0].resource as { active?: boolean }).active = false;
+    gone.timestamp = '2025-03-06T20:00:00Z';
+
+    const r = await send(db, who, gone);
+    const kept = await course(db, who, first.course.id);
+
+    expect(r.status).to.equal(200);
+    expect(codes(r, 'warning')).to.include('referral_withdrawn');
+    expect(kept.annulled).to.equal(false);
+    expect(Number((await db('fhir_resources').whereNot('resource_type', 'Organization').whereNot('resource_type', 'Citizen').count({ n: '*' }))[0].n)).to.equal(0);
+  });
 });
+
