@@ -80,3 +80,12 @@ export async function linkedReferralIds(trx: Trx | Knex, cprKey: Buffer, municip
   const rows = await trx('courses').where({ patient_id: patientId }).whereNotNull('fhir_referral_id').select('fhir_referral_id');
   return rows.map((r: { fhir_referral_id: string }) => r.fhir_referral_id);
 }
+
+/**
+ * A CPR correction on a course linked to the care record moves the citizen's stored care-record resources with it
+ * (fhir.md "Store"); the store is keyed by the keyed CPR hash only.
+ */
+export async function moveCareRecordResources(trx: Trx, cprKey: Buffer, municipalityCode: string, oldCpr: string, newCpr: string): Promise<void> {
+  await trx('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprLookupHash(cprKey, oldCpr) })
+    .update({ cpr_hash: cprLookupHash(cprKey, newCpr) });
+}

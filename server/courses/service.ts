@@ -8,6 +8,7 @@ import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
 import { courseColumns, registeredValues, type CourseRecord } from './serialize';
 import { afterManualSave } from './sources';
+import { moveCareRecordResources } from './service-system';
 import {
   auditValues, courseAudit, CourseValidationError, insertOrConflict, municipalityOf, refuseDuplicateExternalId,
   refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
@@ -96,6 +97,7 @@ export async function updateCourse(cs: CourseScope, id: number, changes: CourseV
       patientId = patient.id;
       // A correction of a typo: a patient created by it keeps the name the course showed.
       if (patient.created && !('patient_name' in changes)) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
+      if (current.fhir_referral_id) await moveCareRecordResources(trx, cs.cprKey, municipality, current.cpr as string, next.cpr as string);
     }
     await lockPatient(trx, patientId, isPostgres(cs.db));
     if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);

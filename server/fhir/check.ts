@@ -14,6 +14,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 export interface CheckedBundle {
   /** false: no single Patient with a valid managing SOR code (nothing else can be decided) */
   citizenKnown: boolean;
+  /** the entry index of the Patient */
+  patientIndex: number;
   findings: Finding[];
   timestamp: string;
   cpr: string | null;
@@ -113,7 +115,7 @@ function checkStructure(json: unknown, out: CheckedBundle): Entry[] | null {
  */
 export function checkBundle(json: unknown): CheckedBundle {
   const out: CheckedBundle = {
-    citizenKnown: false, findings: [], timestamp: '', cpr: null, managingSor: null, deceased: false, withdrawn: false,
+    citizenKnown: false, patientIndex: -1, findings: [], timestamp: '', cpr: null, managingSor: null, deceased: false, withdrawn: false,
     resources: [], external: new Set(),
   };
   const entries = checkStructure(json, out);
@@ -124,6 +126,7 @@ export function checkBundle(json: unknown): CheckedBundle {
     return out;
   }
   checkPatient(patients[0], out);
+  out.patientIndex = patients[0].index;
   out.citizenKnown = out.managingSor !== null;
   if (!out.citizenKnown) return out;
   const resolve = resolver(entries);

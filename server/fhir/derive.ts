@@ -82,7 +82,10 @@ function attachPlans(res: CitizenResources, srRoot: Map<string, string>, cardiac
     } else if (activeReferrals.length === 1) {
       const [srId, sr] = activeReferrals[0];
       const r = srRoot.get(srId);
-      if (r && cardiacRoots.has(r) && sr.authoredOn <= plan.start) root = r;
+      if (r && cardiacRoots.has(r) && sr.authoredOn <= plan.start) {
+        root = r;
+        findings.push(at('linked_by_date', null, { ref: `CarePlan/${planId}` }));
+      }
     }
     if (root) planRoot.set(planId, root);
     else if (cardiacRoots.size) findings.push(at('careplan_unlinked', null, { ref: `CarePlan/${planId}` }));

@@ -60,7 +60,7 @@ async function decide(ctx: ImportContext, user: CurrentUser, actor: Actor, body:
   const municipality = user.scope.code;
   if (!await q.isMunicipalitySor(ctx.db, checked.managingSor!, municipality)) {
     await recordAudit(ctx.db, actor, { action: 'fhir_import', entity: 'fhir_bundle', municipalityCode: municipality, detail: { status: 404, sha256 } });
-    return { status: 404, dryRun: opts.dryRun, findings: [at('sor_not_municipality', 'Bundle.entry.resource.managingOrganization')], courses: [] };
+    return { status: 404, dryRun: opts.dryRun, findings: [at('sor_not_municipality', `Bundle.entry[${checked.patientIndex}].resource.managingOrganization.identifier`)], courses: [] };
   }
   if (hasErrors(checked.findings) || !checked.cpr) return refused(400, checked.findings);
   return withMunicipalityLock(municipality, () => applyBundle(ctx, user, actor, checked, opts, sha256));

@@ -690,6 +690,7 @@ export const da = {
       code_ignored: 'Indsatskoden indgår ikke i hjerterehabiliteringen og bruges ikke.',
       stale_resource: '{ref} er allerede modtaget i en nyere version; denne ignoreres.',
       requester_unknown: 'Den henvisende organisation ({sor}) er ukendt; Henvist fra udfyldes ikke.',
+      linked_by_date: '{ref} er knyttet til borgerens eneste aktive henvisning efter datoen (ingen indsats peger på henvisningen).',
       careplan_unlinked: '{ref} kan ikke knyttes til en henvisning.',
       deceased_open: 'Borgeren er død, men forløbet er ikke afsluttet i omsorgsjournalen.',
       not_created: 'Forløbet oprettes ikke: {message}',

@@ -692,6 +692,7 @@ export const en: typeof da = {
       code_ignored: 'The intervention code is not part of cardiac rehabilitation and is not used.',
       stale_resource: '{ref} was already received in a newer version; this one is ignored.',
       requester_unknown: 'The referring organisation ({sor}) is unknown; Referred from is not filled in.',
+      linked_by_date: '{ref} is linked to the citizen\'s only active referral by date (no intervention names the referral).',
       careplan_unlinked: '{ref} cannot be linked to a referral.',
       deceased_open: 'The citizen has died, but the course is not closed in the care record.',
       not_created: 'The course is not created: {message}',

@@ -144,5 +144,18 @@ describe('FHIR intake: the cardiac series of fhir.md, step by step', () => {
     expect(kept.annulled).to.equal(false);
     expect(Number((await db('fhir_resources').whereNot('resource_type', 'Organization').whereNot('resource_type', 'Citizen').count({ n: '*' }))[0].n)).to.equal(0);
   });
+
+  it('a CPR correction on the course moves its care-record resources: the next report under the new CPR updates it', async () => {
+    const first = await courseAfter(s.step1());
+    await updateCourse(cs(), first.course.id, { cpr: '3001749987' }, first.course.version);
+    const next = s.step2();
+    (next.entry![0].resource as { identifier: { value: string }[] }).identifier[0].value = '3001749987';
+
+    const r = await send(db, who, next);
+
+    expect(r.status, JSON.stringify(r.findings)).to.equal(200);
+    expect(r.courses.map((c) => [c.id, c.action])).to.deep.equal([[first.course.id, 'update']]);
+    expect((await course(db, who, first.course.id)).start_date).to.equal('2025-03-10');
+  });
 });
 
