@@ -80,6 +80,11 @@ async function main(): Promise<void> {
     }
   }
   const seconds = (performance.now() - start) / 1000;
+  for (let round = 0; round < 5; round++) {
+    const part = latencies.slice(round * CITIZENS, (round + 1) * CITIZENS);
+    const sum = part.reduce((a, b) => a + b, 0);
+    console.log(`round ${round + 1}: ${(part.length / (sum / 1000)).toFixed(0)} reports/s`);
+  }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
   const closed = Number((await db('courses').where('state', 'closed').count({ n: '*' }))[0].n);

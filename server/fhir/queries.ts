@@ -49,12 +49,19 @@ export async function isMunicipalitySor(db: Db, sor: string, municipalityCode: s
 export async function storedRows(db: Db, municipalityCode: string, cprHash: string, keys: string[]): Promise<StoredRow[]> {
   const cols = ['resource_type', 'resource_id', 'cpr_hash', 'bundle_timestamp', 'data'];
   const own = await db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
+  // Per type with IN on the id: both engines seek the unique (municipality_code, resource_type, resource_id) index
+  // (an OR of pairs made SQLite scan the municipality's rows, so each report cost more as the store grew).
+  const idsByType = new Map<string, string[]>();
+  for (const k of keys) {
+    const [type, id] = k.split('/');
+    idsByType.set(type, [...(idsByType.get(type) ?? []), id]);
+  }
   const others: StoredRow[] = [];
-  const pairs = keys.map((k) => k.split('/'));
-  for (let i = 0; i < pairs.length; i += 200) {
-    const part = pairs.slice(i, i + 200);
-    others.push(...await db('fhir_resources').where('municipality_code', municipalityCode)
-      .where((w) => { for (const [type, id] of part) w.orWhere({ resource_type: type, resource_id: id }); }).select(cols));
+  for (const [type, ids] of idsByType) {
+    for (let i = 0; i < ids.length; i += 500) {
+      others.push(...await db('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type })
+        .whereIn('resource_id', ids.slice(i, i + 500)).select(cols));
+    }
   }
   const seen = new Set(own.map((r: StoredRow) => `${r.resource_type}/${r.resource_id}`));
   return [...own, ...others.filter((r) => !seen.has(`${r.resource_type}/${r.resource_id}`))];
