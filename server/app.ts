@@ -11,6 +11,7 @@ import type { AppContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { noStoreWhenLoggedIn } from './http/cache-control';
 import { normaliseInput, refuseInputFaults } from './http/input';
+import { fhirErrorHandler } from './fhir';
 import { requestLogger } from './logger';
 import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
@@ -77,7 +78,9 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use('/api', express.json({ limit: '2mb' }));
+  // The FHIR intake reads its own body (fhir.md: its own limits, media types and OperationOutcome answers).
+  const json = express.json({ limit: '2mb' });
+  app.use('/api', (req, res, next) => (req.path.startsWith('/v1/fhir/') ? next() : json(req, res, next)));
   app.use(normaliseInput());
   app.use(authenticate(ctx));
   app.use(noStoreWhenLoggedIn());
@@ -92,6 +95,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(oidcRoutes(ctx));
   for (const router of featureRoutes(ctx)) app.use(router);
 
+  app.use(fhirErrorHandler(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler(ctx));
   return app;

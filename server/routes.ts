@@ -8,6 +8,7 @@ import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
 import { keepaliveRoutes } from './http/keepalive';
+import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
 import { submissionsApi } from './submissions/api';
@@ -24,6 +25,8 @@ export function featureRoutes(ctx: AppContext): Router[] {
     authApi(),
     keepaliveRoutes(),
     adminRoutes(ctx),
+    fhirApi(ctx),
+    fhirAdminRoutes(ctx),
     importsApi(ctx),
     importsRoutes(ctx),
     submissionsApi(ctx),

@@ -20,6 +20,7 @@ const ACTIONS = {
   'courses.read': { roles: ['therapist', 'quality', 'exporter'], patientLevel: true },
   'courses.write': { roles: ['therapist'], patientLevel: true },
   'courses.import': { roles: ['therapist'], patientLevel: true },
+  'fhir.import': { roles: ['therapist'], patientLevel: true },
   'courses.export': { roles: ['therapist', 'exporter'], patientLevel: true },
   'submissions': { roles: ['exporter'], patientLevel: false },
   'admin': { roles: ['admin'], patientLevel: false },

@@ -4,8 +4,10 @@ import type { CliCommand } from './command';
 import { runCli } from './run';
 import backup from './commands/backup';
 import demoData from './commands/demo-data';
+import fhir from './commands/fhir';
 import importCourses from './commands/import';
 import migrate from './commands/migrate';
+import sor from './commands/sor';
 import submission from './commands/submission';
 import token from './commands/token';
 import user from './commands/user';
@@ -19,6 +21,8 @@ export const COMMANDS: CliCommand[] = [
   demoData,
   submission,
   importCourses,
+  fhir,
+  sor,
 ];
 
 async function main(): Promise<void> {

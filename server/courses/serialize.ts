@@ -2,6 +2,7 @@ import { dbBool, dbJson } from '../db/codecs';
 import type { Lang } from '../i18n';
 import { completeness, deriveState, derived, type CourseState } from './completeness';
 import { decryptCpr } from './cpr';
+import { effectiveSources, storedSources, type Sources } from './sources';
 import type { CourseRow } from './queries';
 import { issueMessage, type Issue } from './schemas';
 import { VARIABLE, VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
@@ -21,6 +22,11 @@ export interface CourseRecord {
   patient_id: number;
   created_at: string;
   updated_at: string;
+  /** fhir.md: the linked referral, the referring SOR code, each variable's source, values waiting for a therapist */
+  fhir_referral_id: string | null;
+  referral_sor: string | null;
+  sources: Sources;
+  fhir_waiting: Record<string, string | number>;
   [variable: string]: unknown;
 }
 
@@ -73,6 +79,10 @@ export function toRecord(row: CourseRow, cprKey: Buffer): CourseRecord {
     patient_id: row.patient_id,
     created_at: String(row.created_at),
     updated_at: String(row.updated_at),
+    fhir_referral_id: (row.fhir_referral_id as string | null) ?? null,
+    referral_sor: (row.referral_sor as string | null) ?? null,
+    sources: effectiveSources(storedSources(row.sources), values),
+    fhir_waiting: dbJson<Record<string, string | number>>(row.fhir_waiting, {}),
   };
 }
 
@@ -98,5 +108,8 @@ export function courseJson(record: CourseRecord, lang: Lang): Record<string, unk
   out.birth_date = record.birth_date;
   out.sex = record.sex;
   out.warnings = record.warnings.map((w) => ({ variable: w.variable, message: issueMessage(w, lang) }));
+  out.fhir_referral_id = record.fhir_referral_id ?? null;
+  out.referral_sor = record.referral_sor ?? null;
+  out.sources = record.sources ?? {};
   return out;
 }

@@ -7,6 +7,8 @@ import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from 
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
 import { courseColumns, registeredValues, type CourseRecord } from './serialize';
+import { afterManualSave } from './sources';
+import { moveCareRecordResources } from './service-system';
 import {
   auditValues, courseAudit, CourseValidationError, insertOrConflict, municipalityOf, refuseDuplicateExternalId,
   refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
@@ -16,6 +18,10 @@ import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variable
 export type { CourseRecord } from './serialize';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
+export {
+  annulSystemCourse, coursesByReferralIds, insertSystemCourse, linkedReferralIds, patientAndOverlaps, readCourse, updateSystemCourse,
+} from './service-system';
+export { effectiveSources, type Source, type Sources } from './sources';
 export {
   getCourse, listCourses, worklist, worklistCounts, OVERDUE_DAYS, type CourseListFilter, type WorklistFilter, type WorklistItem,
 } from './service-reads';
@@ -110,6 +116,7 @@ export async function updateCourse(cs: CourseScope, id: number, sent: CourseValu
       patientId = patient.id;
       // A correction of a typo: a patient created by it keeps the name the course showed.
       if (patient.created && !('patient_name' in changes)) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
+      if (current.fhir_referral_id) await moveCareRecordResources(trx, cs.cprKey, municipality, current.cpr as string, next.cpr as string);
     }
     await lockPatient(trx, patientId, isPostgres(cs.db));
     if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);
@@ -117,6 +124,7 @@ export async function updateCourse(cs: CourseScope, id: number, sent: CourseValu
     if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, [id]);
     const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
       ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
+      sources: afterManualSave(current.sources, changed),
     }));
     if (!saved) throw versionConflict(await stored(trx, cs, id), cs.lang);
     await recordAudit(trx, cs.actor, courseAudit('course_update', { id, patient_id: patientId, municipality_code: municipality }, {

@@ -176,7 +176,8 @@ export const SECTION_VARIABLES = {
 export type FormSection = keyof typeof SECTION_VARIABLES;
 
 /** Keys a course carries in output but that may never be sent (except version, which PATCH carries back). */
-export const OUTPUT_ONLY = ['id', 'version', 'state', 'annulled', 'complete', 'missing', 'birth_date', 'sex', 'warnings'] as const;
+export const OUTPUT_ONLY = ['id', 'version', 'state', 'annulled', 'complete', 'missing', 'birth_date', 'sex', 'warnings',
+  'fhir_referral_id', 'referral_sor', 'sources'] as const;
 
 /** The dictionary's two pairs in one row: errors about the pair are reported at the second. */
 export const PAIRS = [

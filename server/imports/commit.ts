@@ -3,6 +3,7 @@ import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
 import { demographicsOf, patientNameColumns, renamePatient } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
+import { afterManualSave } from '../courses/sources';
 import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
 import { updateCourseAtVersion } from '../courses/queries';
 import { VARIABLE_NAMES, type CourseValues } from '../courses/variables';
@@ -80,7 +81,7 @@ export async function commitPlan(
     const changed = VARIABLE_NAMES.filter((n) => (current[n] ?? null) !== (course[n] ?? null));
     if (changed.length === 0) continue;
     const saved = await updateCourseAtVersion(trx, current.id, current.version, {
-      ...courseColumns(course), updated_at: now, updated_by: ctx.userId,
+      ...courseColumns(course), updated_at: now, updated_by: ctx.userId, sources: afterManualSave(current.sources, changed),
     });
     if (!saved) throw versionConflict(current, ctx.lang);
     audits.push(courseAudit('course_update', { id: current.id, patient_id: current.patient_id, municipality_code: municipality }, {

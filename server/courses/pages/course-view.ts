@@ -5,6 +5,7 @@ import { label } from '../schemas';
 import { applicability } from '../rules/applicability';
 import { SECTION_VARIABLES, VARIABLE, type CourseValues, type FormSection, type VariableName } from '../variables';
 import { showCpr, stateBadge } from './scope';
+import { sourceMarker } from '../sources';
 
 export const SECTIONS = Object.keys(SECTION_VARIABLES) as FormSection[];
 
@@ -34,7 +35,9 @@ function conflictRows(section: FormSection, typed: Record<string, string>, recor
 function sectionView(key: FormSection, record: CourseRecord, app: Record<VariableName, boolean>, lang: Lang,
   refusal: Refusal | undefined, canWrite: boolean) {
   const own = refusal?.section === key ? refusal : undefined;
-  const fields = sectionFields(key, { stored: record, typed: own?.typed, errors: refusal?.errors, lang });
+  const marker = (v: VariableName) => sourceMarker(record, v, (x) => readableValue(VARIABLE[v], x, lang));
+  const fields = sectionFields(key, { stored: record, typed: own?.typed, errors: refusal?.errors, lang })
+    .map((f) => ({ ...f, fhir: marker(f.name as VariableName) }));
   const names: readonly VariableName[] = SECTION_VARIABLES[key];
   const missing = record.missing.filter((v) => names.includes(v));
   const unfilled = names.filter((v) => VARIABLE[v].required && app[v] && record[v] == null);
@@ -42,8 +45,11 @@ function sectionView(key: FormSection, record: CourseRecord, app: Record<Variabl
   return {
     key, title: t(lang, `courses.sections.${key}`), action: `/forloeb/${record.id}/${key}`, fields,
     readonly: SECTION_VARIABLES[key].filter((v: VariableName) => app[v] || record[v] != null).map((v: VariableName) => ({
-      label: label(v, lang), value: readableValue(VARIABLE[v], record[v], lang),
+      label: label(v, lang), value: readableValue(VARIABLE[v], record[v], lang), fhir: marker(v),
     })),
+    // A waiting care-record value whose field is hidden (its *when* not yet met) is still shown, at the section's top.
+    fhirWaiting: names.filter((v) => record.fhir_waiting[v] !== undefined)
+      .map((v) => ({ label: label(v, lang), value: readableValue(VARIABLE[v], record.fhir_waiting[v], lang) })),
     missingCount: missing.length,
     waits: waits ? t(lang, 'courses.pages.section_waits', { label: label('start_date', lang) }) : undefined,
     // Sections with work left (or a refused save) open; finished ones fold to their heading.

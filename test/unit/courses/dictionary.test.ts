@@ -40,7 +40,8 @@ describe('courses/variables: the dictionary as data', () => {
   });
 
   it('output-only keys', () => {
-    expect([...OUTPUT_ONLY]).to.deep.equal(['id', 'version', 'state', 'annulled', 'complete', 'missing', 'birth_date', 'sex', 'warnings']);
+    expect([...OUTPUT_ONLY]).to.deep.equal(['id', 'version', 'state', 'annulled', 'complete', 'missing', 'birth_date', 'sex', 'warnings',
+      'fhir_referral_id', 'referral_sor', 'sources']);
   });
 
   it('every variable has a Danish and an English label; Danish as the dictionary', () => {

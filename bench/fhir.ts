@@ -1,0 +1,98 @@
+/**
+ * FHIR intake bench (not a test): 10 000 delivery reports of 2 000 citizens (5 each: referral, CarePlan with a first
+ * session, two reports of more sessions, completion), posted in sequence to POST /api/v1/fhir/Bundle over HTTP with
+ * an API token, round by round across the citizens. Prints reports per second and the p50/p95/max latency.
+ * SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL.
+ * Run: npx tsx bench/fhir.ts [citizens]
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createApp } from '../server/app';
+import { issueToken } from '../server/auth/tokens';
+import { createDemoUsersIfEmpty } from '../server/demo/users';
+import { importSorList } from '../server/fhir';
+import { createLogger } from '../server/logger';
+import { testConfig } from '../test/helpers/app';
+import {
+  carePlan, citizen, encounter, focusCondition, organization, PI, plannedIntervention, referral, report,
+} from '../test/helpers/fhir-builder';
+import { BENCH_PG_URL, freshBenchDb } from './lib';
+
+const CITIZENS = Number(process.argv[2] ?? 2000);
+const SOR = 'sor_code;kind;municipality_code;name\n451000016003;municipality;316;Holbæk Kommune\n391951000016006;hospital;;Holbæk Sygehus\n';
+
+function cprOf(i: number): string {
+  const day = 1 + (i % 28), month = 1 + (Math.floor(i / 28) % 12), yy = 40 + (Math.floor(i / 336) % 40);
+  return `${String(day).padStart(2, '0')}${String(month).padStart(2, '0')}${yy}${String(1000 + (i % 3000)).slice(-4).replace(/^./, '1')}`;
+}
+
+/** The five reports of citizen i. */
+function reportsOf(i: number) {
+  const p = `pat-${i}`, sr = `sr-${i}`, dx = `dx-${i}`, plan = `plan-${i}`, train = `pt-${i}`, edu = `pe-${i}`;
+  const pat = citizen(p, cprOf(i));
+  const base = [organization('hosp', '391951000016006'), focusCondition(dx, p, 'DI214'), referral(sr, p, '2025-03-03', { requester: 'hosp', reasons: [dx] })];
+  const plans = (done: boolean) => [
+    carePlan(plan, p, '2025-03-10', done ? { detail: 'completed', status: 'completed', end: '2025-06-02' } : {}),
+    plannedIntervention(train, p, PI.training, '2025-03-10', { plan, referral: sr, detail: done ? 'completed' : 'in-progress' }),
+    plannedIntervention(edu, p, PI.education, '2025-03-10', { plan, referral: sr, detail: done ? 'completed' : 'in-progress' }),
+  ];
+  const sessions = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) =>
+    encounter(`enc-${i}-${from + k}`, p, new Date(Date.UTC(2025, 2, 10 + 3 * (from + k))).toISOString().slice(0, 10), train));
+  return [
+    report('2025-03-04T20:00:00Z', pat, base),
+    report('2025-03-11T20:00:00Z', pat, [...base, ...plans(false), ...sessions(1, 1)]),
+    report('2025-04-01T20:00:00Z', pat, [...base, ...plans(false), ...sessions(2, 8)]),
+    report('2025-05-01T20:00:00Z', pat, [...base, ...plans(false), ...sessions(9, 16)]),
+    report('2025-06-02T20:00:00Z', pat, [...base, ...plans(true), ...sessions(17, 22)]),
+  ].map((b) => JSON.stringify(b));
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-fhir-'));
+  const { db, cleanup } = await freshBenchDb(dir);
+  await createDemoUsersIfEmpty(db);
+  await importSorList(db, { userId: null, email: 'bench', scope: null, ip: null }, SOR, false);
+  const [row] = await db('users').insert({
+    email: 'terapeut.holbaek@bench.dk', name: 'Bench', password_hash: 'x', scope: '316', active: true, must_change_password: false,
+    created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+  }).returning('id');
+  const userId = typeof row === 'object' ? row.id : row;
+  await db('user_roles').insert({ user_id: userId, role: 'therapist' });
+  const { token } = await issueToken(db, userId, null, 'bench');
+  const app = createApp({ db, config: testConfig({ isPostgres: !!BENCH_PG_URL, cprKey: crypto.randomBytes(32) }), logger: createLogger('test') });
+  const server = app.listen(0);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/fhir/Bundle`;
+  const all = Array.from({ length: CITIZENS }, (_, i) => reportsOf(i));
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const start = performance.now();
+  for (let round = 0; round < 5; round++) {
+    for (const reports of all) {
+      const t0 = performance.now();
+      const res = await fetch(url, { method: 'POST', body: reports[round], headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' } });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  for (let round = 0; round < 5; round++) {
+    const part = latencies.slice(round * CITIZENS, (round + 1) * CITIZENS);
+    const sum = part.reduce((a, b) => a + b, 0);
+    console.log(`round ${round + 1}: ${(part.length / (sum / 1000)).toFixed(0)} reports/s`);
+  }
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
+  const closed = Number((await db('courses').where('state', 'closed').count({ n: '*' }))[0].n);
+  console.log(`engine ${BENCH_PG_URL ? 'postgresql' : 'sqlite'}: ${latencies.length} reports of ${CITIZENS} citizens in ${seconds.toFixed(1)} s`
+    + ` = ${(latencies.length / seconds).toFixed(0)} reports/s; latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms;`
+    + ` statuses ${JSON.stringify(Object.fromEntries(statuses))}; closed courses ${closed}`);
+  server.close();
+  await cleanup();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import type { Scope } from '../auth/scope';
+import { nowIso } from '../time';
+import { coursesOverlap } from './overlap';
+import { cprLookupHash } from './cpr';
+import { findOrCreatePatient, lockPatient, patientIdByHash } from './patients';
+import * as q from './queries';
+import { courseColumns, toRecord, type CourseRecord } from './serialize';
+import type { Sources } from './sources';
+import type { CourseValues } from './variables';
+
+/**
+ * Course writes by a system (the care-record intake, fhir.md): the caller validates, decides precedence and writes
+ * the audit rows in its own transaction; these only store, as the form's service does.
+ */
+
+type Trx = Knex.Transaction;
+
+export interface SystemFields { fhir_referral_id?: string | null; referral_sor?: string | null; fhir_waiting?: Record<string, unknown> }
+
+function extra(sources: Sources, f: SystemFields): Record<string, unknown> {
+  const row: Record<string, unknown> = { sources: JSON.stringify(sources) };
+  if (f.fhir_referral_id !== undefined) row.fhir_referral_id = f.fhir_referral_id;
+  if (f.referral_sor !== undefined) row.referral_sor = f.referral_sor;
+  if (f.fhir_waiting !== undefined) row.fhir_waiting = JSON.stringify(f.fhir_waiting);
+  return row;
+}
+
+/** One course of the municipality by id (annulled too), or undefined. */
+export async function readCourse(trx: Trx | Knex, cprKey: Buffer, scope: Scope, id: number): Promise<CourseRecord | undefined> {
+  const row = await q.findCourse(trx, scope, id);
+  return row ? toRecord(row, cprKey) : undefined;
+}
+
+/** The patient (found or created, locked) and its non-annulled courses overlapping `values`. */
+export async function patientAndOverlaps(trx: Trx, cprKey: Buffer, municipalityCode: string, cpr: string, values: CourseValues,
+  postgres: boolean): Promise<{ patientId: number; overlapping: { id: number }[] }> {
+  const patient = await findOrCreatePatient(trx, cprKey, municipalityCode, cpr);
+  await lockPatient(trx, patient.id, postgres);
+  const overlapping = (await q.patientCourses(trx, patient.id)).filter((c) => coursesOverlap(values, c));
+  return { patientId: patient.id, overlapping };
+}
+
+/** Insert a validated course; returns its id. */
+export async function insertSystemCourse(trx: Trx, c: { patientId: number; values: CourseValues; sources: Sources; userId: number | null },
+  fields: SystemFields): Promise<number> {
+  const now = nowIso();
+  return q.insertCourse(trx, {
+    ...courseColumns(c.values), ...extra(c.sources, fields), patient_id: c.patientId, version: 1,
+    created_at: now, created_by: c.userId, updated_at: now, updated_by: c.userId,
+  });
+}
+
+/** Update a validated course at its version (the version increments); false when it changed meanwhile. */
+export async function updateSystemCourse(trx: Trx, id: number, version: number,
+  c: { values: CourseValues; sources: Sources; userId: number | null }, fields: SystemFields): Promise<boolean> {
+  return q.updateCourseAtVersion(trx, id, version, {
+    ...courseColumns(c.values), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
+  });
+}
+
+/** Annul a course (the referral was entered in error in the care record). */
+export async function annulSystemCourse(trx: Trx, id: number, version: number, reason: string, userId: number | null): Promise<boolean> {
+  const now = nowIso();
+  return q.updateCourseAtVersion(trx, id, version, {
+    annulled: true, annul_reason: reason, annulled_at: now, annulled_by: userId, updated_at: now, updated_by: userId,
+  });
+}
+
+/** The municipality's courses linked to any of these referral ids. */
+export async function coursesByReferralIds(trx: Trx | Knex, municipalityCode: string, ids: string[]): Promise<{ id: number; fhir_referral_id: string }[]> {
+  if (!ids.length) return [];
+  return trx('courses').where('municipality_code', municipalityCode).whereIn('fhir_referral_id', ids).select('id', 'fhir_referral_id');
+}
+
+/** The referral ids of the citizen's linked courses in the municipality (Patient.active = false withdraws them). */
+export async function linkedReferralIds(trx: Trx | Knex, cprKey: Buffer, municipalityCode: string, cpr: string): Promise<string[]> {
+  const patientId = await patientIdByHash(trx, municipalityCode, cprLookupHash(cprKey, cpr));
+  if (patientId === undefined) return [];
+  const rows = await trx('courses').where({ patient_id: patientId }).whereNotNull('fhir_referral_id').select('fhir_referral_id');
+  return rows.map((r: { fhir_referral_id: string }) => r.fhir_referral_id);
+}
+
+/**
+ * A CPR correction on a course linked to the care record moves the citizen's stored care-record resources with it
+ * (fhir.md "Store"); the store is keyed by the keyed CPR hash only.
+ */
+export async function moveCareRecordResources(trx: Trx, cprKey: Buffer, municipalityCode: string, oldCpr: string, newCpr: string): Promise<void> {
+  await trx('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprLookupHash(cprKey, oldCpr) })
+    .update({ cpr_hash: cprLookupHash(cprKey, newCpr) });
+}
