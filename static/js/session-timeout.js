@@ -10,19 +10,25 @@
     if (!idle) return;
     var warn = Number(cfg.getAttribute('data-warn-seconds'));
     var timers = [];
-    var box = document.createElement('div');
-    box.className = 'alert alert-warning session-timeout';
-    box.setAttribute('role', 'alert');
-    box.hidden = true;
-    box.innerHTML = '<div class="alert-body"><p class="alert-text"></p>'
-      + '<button type="button" class="button button-primary session-stay"></button></div>';
-    var text = box.querySelector('p');
-    var stay = box.querySelector('button');
-    stay.textContent = cfg.getAttribute('data-idle-stay');
-    var main = document.getElementById('main-content');
-    main.insertBefore(box, main.firstChild);
+    var box, text, stay;
+
+    // Built only when first shown, so the page holds no hidden extra button before then.
+    function build() {
+      box = document.createElement('div');
+      box.className = 'alert alert-warning session-timeout';
+      box.setAttribute('role', 'alert');
+      box.innerHTML = '<div class="alert-body"><p class="alert-text"></p>'
+        + '<button type="button" class="button button-primary session-stay"></button></div>';
+      text = box.querySelector('p');
+      stay = box.querySelector('button');
+      stay.textContent = cfg.getAttribute('data-idle-stay');
+      stay.addEventListener('click', renew);
+      var main = document.getElementById('main-content');
+      main.insertBefore(box, main.firstChild);
+    }
 
     function show(message, offerStay) {
+      if (!box) build();
       text.textContent = message;
       stay.hidden = !offerStay;
       box.hidden = false;
@@ -37,7 +43,7 @@
       ];
     }
 
-    stay.addEventListener('click', function () {
+    function renew() {
       var token = document.querySelector('meta[name="csrf-token"]');
       fetch('/session/forny', {
         method: 'POST', credentials: 'same-origin',
@@ -51,7 +57,7 @@
           show(cfg.getAttribute('data-idle-expired'), false);
         }
       }, function () { /* offline: the warning stays and can be tried again */ });
-    });
+    }
     schedule();
   }
 
