@@ -47,10 +47,14 @@ describe('HTTP: a broken or aborted upload body is a 400 client fault and never 
     return jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).map((c) => `${c.name}=${c.value}`).join('; ');
   };
   const multipartHead = (length: number) => [
-    `POST /import?_csrf=${therapist.csrf}&dry_run=1 HTTP/1.1`, 'Host: 127.0.0.1', `Cookie: ${cookie()}`,
+    'POST /import?dry_run=1 HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${cookie()}`,
     'Content-Type: multipart/form-data; boundary=hkb', `Content-Length: ${length}`, 'Connection: close',
   ].join('\r\n');
-  const part = `--hkb\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}`;
+  // The page form sends its CSRF token as a field before the file (never in the query string).
+  const csrfField = () => `--hkb\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${therapist.csrf}\r\n`;
+  const filePart = `--hkb\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}`;
+  let part = '';
+  before(() => { part = csrfField() + filePart; });
 
   it('a multipart body without its closing boundary answers 400 at the file, while a parallel request is served', async () => {
     const body = Buffer.from(part);
