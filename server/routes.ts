@@ -10,6 +10,7 @@ import type { AppContext } from './http/context';
 import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
+import { pathwayApi } from './pathway/api';
 import { submissionsApi } from './submissions/api';
 import { submissionsRoutes } from './submissions/routes';
 
@@ -27,6 +28,7 @@ export function featureRoutes(ctx: AppContext): Router[] {
     fhirAdminRoutes(ctx),
     importsApi(ctx),
     importsRoutes(ctx),
+    pathwayApi(ctx),
     submissionsApi(ctx),
     submissionsRoutes(ctx),
   ];
