@@ -45,6 +45,7 @@ export async function referralIssues(db: Knex | Knex.Transaction, ctx: ReferralC
 }
 
 function ownValues(raw: Record<string, unknown>, v: ReferralValues, base: ReferralValues | undefined, fields: Record<string, string>, ctx: ReferralCtx): void {
+  if (typeof raw.sor_code === 'string') v.sor_code = raw.sor_code;
   const id = raw.referral_id;
   // eslint-disable-next-line no-control-regex
   if (typeof id !== 'string' || id.length < 1 || id.length > 64 || /[\u0000-\u001f\u007f]/.test(id)) fields.referral_id = t(ctx.lang, 'pathway.errors.referral_id');
