@@ -89,23 +89,25 @@ function localIso(d: Date): string {
 export async function rematchGroups(trx: Trx, groups: Group[]): Promise<number> {
   const ordered = distinctGroups(groups);
   await lockGroups(trx, ordered);
-  let changed = 0;
-  for (const g of ordered) changed += await rematchOne(trx, g);
-  return changed;
+  const updates: Update[] = [];
+  for (const g of ordered) updates.push(...await wantedChanges(trx, g));
+  // Free first, then set, across all groups: course_id is unique, and a course may move between referrals and, by a
+  // CPR correction, between groups.
+  const freed = updates.filter((u) => u.from !== null).map((u) => u.id);
+  for (let i = 0; i < freed.length; i += 500) await trx('referrals').whereIn('id', freed.slice(i, i + 500)).update({ course_id: null });
+  for (const u of updates) if (u.to !== null) await trx('referrals').where('id', u.id).update({ course_id: u.to });
+  return updates.length;
 }
 
-async function rematchOne(trx: Trx, g: Group): Promise<number> {
+interface Update { id: number; from: number | null; to: number | null }
+
+async function wantedChanges(trx: Trx, g: Group): Promise<Update[]> {
   const { referrals, courses } = await readGroup(trx, g);
   const live = referrals.filter((r) => !r.withdrawn);
   const wanted = matchGroup(live, courses);
-  const updates = referrals
+  return referrals
     .map((r) => ({ id: r.id as number, from: (r.course_id ?? null) as number | null, to: wanted.get(r.id) ?? null }))
     .filter((u) => u.from !== u.to);
-  // Free first, then set: course_id is unique, and a course may move from one referral to another.
-  const freed = updates.filter((u) => u.from !== null).map((u) => u.id);
-  if (freed.length) await trx('referrals').whereIn('id', freed).update({ course_id: null });
-  for (const u of updates) if (u.to !== null) await trx('referrals').where('id', u.id).update({ course_id: u.to });
-  return updates.length;
 }
 
 /** The groups of these patients (a patient is one municipality and one keyed CPR hash). */

@@ -12,7 +12,8 @@ describe('API /api/v1/referrals (pathway.md §2, §3, §7)', () => {
   let dkHospital: LoggedIn;
   let therapist: LoggedIn;
   let odense: LoggedIn;
-  before(async () => {
+  before(async function setUp() {
+    this.timeout(120_000);
     t = await testApp();
     await t.db('municipalities').whereIn('code', ['751', '461']).update({ registering_since: '2020-01-01' });
     await createUser(t.db, { email: 'h.auh@test.dk', roles: ['hospital'], scope: 'P108201' });
