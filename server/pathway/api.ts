@@ -10,6 +10,9 @@ import { today } from '../time';
 import { hospitals } from './hospitals';
 import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow, referralsInReach } from './referral-queries';
 import { submitReferral, withdrawReferral, type ReferralCtx } from './referrals';
+import { fixed4, sendDownload } from '../dashboard/downloads';
+import { requireAccess } from '../auth/middleware';
+import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_COLUMNS, pathwayRows } from './results';
 
 /** /api/v1/referrals and /api/v1/hospitals (pathway.md §7). Every 403 and 404 on referral data is audited. */
 
@@ -78,6 +81,16 @@ async function sendList(ctx: AppContext, req: Request, res: Response, f: Referra
   res.json({ total, page: f.page ?? 1, page_size: 50, items: rows.map((r) => referralJson(r, ctx.config.cprKey, municipal(req), onDay)) });
 }
 
+/** The indicator results' file conventions for the pN_ columns: CSV 4 decimals, booleans 1/0 (XLSX unrounded). */
+function downloadRow(row: Record<string, unknown>, format: 'csv' | 'xlsx'): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  for (const [k, v] of Object.entries(row)) {
+    if (/^p\d_few_data$/.test(k)) out[k] = v ? 1 : 0;
+    else if (format === 'csv' && /^p\d_(value|ci_low|ci_high)$/.test(k) && v !== null) out[k] = fixed4(v as number);
+  }
+  return out;
+}
+
 export function pathwayApi(ctx: AppContext): Router {
   const r = Router();
   const read = requireAny(ctx, 'referrals.read', 'referrals.submit');
@@ -111,5 +124,16 @@ export function pathwayApi(ctx: AppContext): Router {
     const id = await withdrawReferral(ctxOf(ctx, req), Number(req.params.id), body.reason, body.version);
     res.json(referralJson(await oneInReach(ctx, req, id), ctx.config.cprKey, false));
   });
+  r.get('/api/v1/pathway', requireAccess(ctx, 'pathway.read'), async (req, res) => {
+    const q = parsePathwayQuery(req.query as Record<string, unknown>);
+    res.json({ as_of: q.asOf, lost_after_days: LOST_AFTER_DAYS, results: await pathwayRows(ctx.db, userOf(req), q) });
+  });
+  for (const format of ['csv', 'xlsx'] as const) {
+    r.get(`/api/v1/pathway.${format}`, requireAccess(ctx, 'pathway.read'), async (req, res) => {
+      const q = parsePathwayQuery(req.query as Record<string, unknown>);
+      const rows = (await pathwayRows(ctx.db, userOf(req), q)).map((row) => downloadRow(row, format));
+      await sendDownload(res, format, `forloeb-${q.period.code}`, rows, PATHWAY_COLUMNS);
+    });
+  }
   return r;
 }
