@@ -729,6 +729,7 @@ export const da = {
   },
   pathway: {
     errors: {
+      duplicate_key: 'Henvisningen (sor_code, referral_id) står allerede på en tidligere linje.',
       withdrawn: 'Henvisningen er trukket tilbage.',
       not_covered: 'Kommunen registrerer ikke forløb her på henvisningsdatoen; henvisningen er ikke gemt.',
       sor_code: 'Afdelingen findes ikke eller ligger uden for din adgang.',

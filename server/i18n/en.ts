@@ -731,6 +731,7 @@ export const en: typeof da = {
   },
   pathway: {
     errors: {
+      duplicate_key: 'The referral (sor_code, referral_id) is already on an earlier line.',
       withdrawn: 'The referral has been withdrawn.',
       not_covered: 'The municipality does not register courses here on the referral date; the referral is not stored.',
       sor_code: 'The department does not exist or lies outside your access.',

@@ -12,6 +12,9 @@ import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow,
 import { submitReferral, withdrawReferral, type ReferralCtx } from './referrals';
 import { fixed4, sendDownload } from '../dashboard/downloads';
 import { requireAccess } from '../auth/middleware';
+import { importReferrals } from './import';
+import { queryFlag, refuseDeclaredTooLarge } from '../imports/api';
+import { UnsupportedMediaType } from '../http/errors';
 import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_COLUMNS, pathwayRows } from './results';
 
 /** /api/v1/referrals and /api/v1/hospitals (pathway.md §7). Every 403 and 404 on referral data is audited. */
@@ -103,6 +106,13 @@ export function pathwayApi(ctx: AppContext): Router {
     const referral = result.id === null ? null : referralJson(await oneInReach(ctx, req, result.id), ctx.config.cprKey, false);
     res.status(result.action === 'create' || (result.action === 'withdraw' && referral?.version === 1) ? 201 : 200)
       .json({ action: result.action, referral, warnings: result.warnings });
+  });
+  r.post('/api/v1/referral-imports', requireAny(ctx, 'referrals.submit'), async (req, res) => {
+    if (!req.is('text/csv')) throw new UnsupportedMediaType();
+    const dryRun = queryFlag(req, 'dry_run');
+    refuseDeclaredTooLarge(req, ctx.config.maxUploadBytes);
+    const report = await importReferrals(ctxOf(ctx, req), actorOf(req), req, ctx.config.maxUploadBytes, dryRun);
+    res.status(!dryRun && report.errors.length > 0 ? 400 : 200).json(report);
   });
   r.get('/api/v1/referrals', read, async (req, res) => sendList(ctx, req, res, listFilter(req, req.query as Record<string, unknown>)));
   r.post('/api/v1/referrals/search', read, async (req, res) => {
