@@ -6,6 +6,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import { purgeOldAttempts } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
+import { seedDemoReferralsIfEmpty } from './pathway/demo';
 import { createLogger } from './logger';
 
 /** Process entry: config, migrations, demo data when asked, listen, graceful shutdown. */
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   if (config.demoData) {
     if (await createDemoUsersIfEmpty(db)) logger.info('demo users created');
     await seedDemoCoursesIfEmpty(db, config, (msg) => logger.info(msg));
+    await seedDemoReferralsIfEmpty(db, config, (msg) => logger.info(msg));
     console.log('\nDemo logins (password: ' + DEMO_PASSWORD + '):');
     for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.roles.join(',').padEnd(10)} ${u.scope}`);
   }
