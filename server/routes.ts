@@ -11,6 +11,7 @@ import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
 import { pathwayApi } from './pathway/api';
+import { pathwayPages } from './pathway/pages';
 import { submissionsApi } from './submissions/api';
 import { submissionsRoutes } from './submissions/routes';
 
@@ -29,6 +30,7 @@ export function featureRoutes(ctx: AppContext): Router[] {
     importsApi(ctx),
     importsRoutes(ctx),
     pathwayApi(ctx),
+    pathwayPages(ctx),
     submissionsApi(ctx),
     submissionsRoutes(ctx),
   ];
