@@ -30,6 +30,8 @@ export const da = {
     not_registered: 'Ikke registreret',
   },
   nav: {
+    unmatched_referrals: 'Henvisninger uden forløb',
+    badge_overdue: '{count} overskredne',
     start: 'Forside',
     main_menu: 'Hovedmenu',
     courses: 'Forløb',

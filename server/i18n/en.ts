@@ -32,6 +32,8 @@ export const en: typeof da = {
     not_registered: 'Not registered',
   },
   nav: {
+    unmatched_referrals: 'Referrals without a course',
+    badge_overdue: '{count} overdue',
     start: 'Home',
     main_menu: 'Main menu',
     courses: 'Courses',

@@ -9,13 +9,12 @@ import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
 import { hospitals } from './hospitals';
-import { isoDate, listReferrals, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
+import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../courses/cpr';
 
 /** Henvisninger uden forløb (pathway.md §6): the municipality's counted referrals without a course, oldest first. */
 
-/** Overdue from day 15 (as the worklist), lost from day 31. */
-export const OVERDUE_FROM_DAY = 15;
+/** Lost from day 31 (N = 30 days, §5). */
 export const LOST_FROM_DAY = 31;
 
 const showCpr = (cpr: string) => `${cpr.slice(0, 6)}-${cpr.slice(6)}`;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { whereInScope, whereSentFromScope, type Scope } from '../auth/scope';
 import { birthDateFromCpr, decryptCpr, sexFromCpr } from '../courses/cpr';
-import { daysBetween } from '../time';
+import { daysBetween, today } from '../time';
 import type { ReferralValues } from './referral-rules';
 
 /** Referral rows: reads within reach, the JSON shape (pathway.md §3), the list (§7). */
@@ -110,4 +110,14 @@ export async function listReferrals(db: Knex, scope: Scope, f: ReferralListFilte
 function addDaysIso(iso: string, n: number): string {
   const d = new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10) + n));
   return d.toISOString().slice(0, 10);
+}
+
+/** Overdue from this many days (as the worklist, pathway.md §6). */
+export const OVERDUE_FROM_DAY = 15;
+
+/** The menu badge: counted referrals in reach without a course, `OVERDUE_FROM_DAY` days old or more (not withdrawn). */
+export async function overdueUnmatchedCount(db: Knex, scope: Scope, onDay = today()): Promise<number> {
+  const q = referralsInReach(db, scope).clearSelect().where('referrals.withdrawn', false).whereNull('referrals.course_id')
+    .where('referrals.referral_date', '<=', addDaysIso(onDay, -OVERDUE_FROM_DAY));
+  return Number((await q.count({ n: '*' }))[0].n);
 }

@@ -31,6 +31,7 @@ describe('Henvisninger uden forløb and Opret forløb (pathway.md §6)', functio
     expect(lost).to.be.greaterThan(0);
     expect(overdue).to.be.greaterThan(lost);
     expect(res.text).to.contain(`/forloeb/nyt?henvisning=${lostId}`);
+    expect(res.text).to.contain('aria-label="2 overskredne"');
     const q = await quality.agent.get('/henvisninger-uden-forloeb');
     expect(q.status).to.equal(200);
     expect(q.text).not.to.contain('/forloeb/nyt?henvisning=');
