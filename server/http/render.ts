@@ -15,6 +15,7 @@ const NAV: { href: string; key: string; action: Action; section?: string }[] = [
   { href: '/arbejdsliste', key: 'nav.worklist', action: 'courses.read' },
   { href: '/henvisninger-uden-forloeb', key: 'nav.unmatched_referrals', action: 'referrals.read' },
   { href: '/indikatorer', key: 'nav.indicators', action: 'indicators.read' },
+  { href: '/forloebsvej', key: 'nav.pathway', action: 'pathway.read' },
   { href: '/import', key: 'nav.imports', action: 'courses.import' },
   { href: '/eksport', key: 'nav.export', action: 'courses.export' },
   { href: '/indberetning', key: 'nav.submissions', action: 'submissions' },

@@ -30,6 +30,7 @@ export const da = {
     not_registered: 'Ikke registreret',
   },
   nav: {
+    pathway: 'Tværsektorielt forløb',
     unmatched_referrals: 'Henvisninger uden forløb',
     badge_overdue: '{count} overskredne',
     start: 'Forside',
@@ -730,7 +731,17 @@ export const da = {
     },
   },
   pathway: {
+    stages: { referred: 'Henvist', received: 'Modtaget', open: 'Åben', lost: 'Tabt', started: 'Påbegyndt', completed: 'Gennemført', gp_informed: 'Egen læge informeret' },
+    units: { hospital: 'Hospitalsafdeling', municipality: 'Kommune', cluster: 'Klynge', region: 'Region', country: 'Landet' },
     pages: {
+      pathway_title: 'Tværsektorielt forløb',
+      period: 'Periode (år eller kvartal)',
+      unit_type: 'Enhedstype',
+      unit: 'Enhed',
+      few_data: 'få data',
+      download_csv: 'Hent CSV',
+      download_xlsx: 'Hent XLSX',
+      box: 'En henvisning uden forløb efter {n} dage regnes som tabt i overgangen. Et forløb kobles til en henvisning, når dets henvisningsdato ligger fra 14 dage før til 30 dage efter hospitalets. Opgjort pr. {asOf}; de seneste kvartaler rummer kun henvisninger ældre end {n} dage i HK-P1 og HK-P2. HK01 måler deltagelse blandt registrerede forløb; HK-P2 blandt hospitalshenviste, så en tabt henvisning tæller som ikke påbegyndt.',
       unmatched_title: 'Henvisninger uden forløb',
       unmatched_intro: 'Hospitalets henvisninger til kommunen, som endnu ikke er koblet til et forløb. Ældste først.',
       unmatched_hint: 'Findes forløbet allerede? Et forløb kobles til henvisningen, når dets henvisningsdato ligger fra 14 dage før til 30 dage efter hospitalets.',

@@ -32,6 +32,7 @@ export const en: typeof da = {
     not_registered: 'Not registered',
   },
   nav: {
+    pathway: 'Cross-sector pathway',
     unmatched_referrals: 'Referrals without a course',
     badge_overdue: '{count} overdue',
     start: 'Home',
@@ -732,7 +733,17 @@ export const en: typeof da = {
     },
   },
   pathway: {
+    stages: { referred: 'Referred', received: 'Received', open: 'Open', lost: 'Lost', started: 'Started', completed: 'Completed', gp_informed: 'GP informed' },
+    units: { hospital: 'Hospital department', municipality: 'Municipality', cluster: 'Cluster', region: 'Region', country: 'Country' },
     pages: {
+      pathway_title: 'Cross-sector pathway',
+      period: 'Period (year or quarter)',
+      unit_type: 'Unit type',
+      unit: 'Unit',
+      few_data: 'few data',
+      download_csv: 'Download CSV',
+      download_xlsx: 'Download XLSX',
+      box: "A referral without a course after {n} days counts as lost in the transition. A course is linked to a referral when its referral date lies from 14 days before to 30 days after the hospital's. As of {asOf}; recent quarters hold only referrals older than {n} days in HK-P1 and HK-P2. HK01 measures uptake among registered courses; HK-P2 among hospital referrals, so a lost referral counts as not started.",
       unmatched_title: 'Referrals without a course',
       unmatched_intro: "The hospitals' referrals to the municipality not yet linked to a course. Oldest first.",
       unmatched_hint: "Does the course exist already? A course is linked to the referral when its referral date lies from 14 days before to 30 days after the hospital's.",

@@ -55,6 +55,17 @@ describe('Henvisninger uden forløb and Opret forløb (pathway.md §6)', functio
     expect((await therapist.agent.get('/henvisninger-uden-forloeb')).text).not.to.contain(`henvisning=${lostId}`);
   });
 
+  it('the pathway page: a department sees its referrals per municipality, a therapist its hospitals; both download', async () => {
+    const h = await auh.agent.get('/forloebsvej?period=' + daysAgo(40).slice(0, 4));
+    expect(h.status).to.equal(200);
+    expect(h.text).to.contain('Aarhus (751)');
+    expect(h.text).to.contain('Tværsektorielt forløb');
+    const m = await therapist.agent.get('/forloebsvej');
+    expect(m.status).to.equal(200);
+    expect(m.text).to.contain('P108201');
+    expect((await auh.agent.get('/forloebsvej?period=bad')).status).to.equal(400);
+  });
+
   it('a referral of another municipality is 404 in the pre-fill', async () => {
     expect((await therapist.agent.get('/forloeb/nyt?henvisning=999999')).status).to.equal(404);
   });
