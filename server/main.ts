@@ -9,6 +9,7 @@ import { purgeOldCounters } from './auth/login-limits';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
 import { fillPatientDemographics } from './courses/patients';
+import { seedDemoReferralsIfEmpty } from './pathway/demo';
 import { createLogger } from './logger';
 import { installLastResortHandlers } from './process-guard';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   if (config.demoData) {
     if (await createDemoUsersIfEmpty(db, config.cprKey)) logger.info('demo users created');
     await seedDemoCoursesIfEmpty(db, config, (msg) => logger.info(msg));
+    await seedDemoReferralsIfEmpty(db, config, (msg) => logger.info(msg));
     console.log('\nDemo logins (password: ' + DEMO_PASSWORD + '):');
     for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.roles.join(',').padEnd(10)} ${u.scope}`);
     console.log(`  admin@demo.dk has two-factor login: add the key ${DEMO_TOTP_SECRET} to any authenticator app (demo only)`);

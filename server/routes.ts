@@ -11,6 +11,8 @@ import { keepaliveRoutes } from './http/keepalive';
 import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
+import { pathwayApi } from './pathway/api';
+import { pathwayPages } from './pathway/pages';
 import { submissionsApi } from './submissions/api';
 import { submissionsRoutes } from './submissions/routes';
 
@@ -29,6 +31,8 @@ export function featureRoutes(ctx: AppContext): Router[] {
     fhirAdminRoutes(ctx),
     importsApi(ctx),
     importsRoutes(ctx),
+    pathwayApi(ctx),
+    pathwayPages(ctx),
     submissionsApi(ctx),
     submissionsRoutes(ctx),
   ];

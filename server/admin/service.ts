@@ -21,7 +21,9 @@ async function grantableScope(db: Knex | Knex.Transaction, adminScope: Scope, co
   const scope = await resolveScope(db as Knex, code);
   if (!scope) throw new Invalid({ scope: 'scope_unknown' });
   if (!scopeContains(adminScope, scope)) throw new Invalid({ scope: 'scope_outside' });
-  if (!rolesFitScope(roles, scope)) throw new Invalid({ roles: 'therapist_needs_municipality' });
+  if (!rolesFitScope(roles, scope)) {
+    throw new Invalid({ roles: roles.includes('therapist') && scope.kind !== 'municipality' ? 'therapist_needs_municipality' : 'hospital_scope' });
+  }
   return scope;
 }
 

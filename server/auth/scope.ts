@@ -1,10 +1,15 @@
 import type { Knex } from 'knex';
+import { hospital, isDepartmentCode } from '../pathway/hospitals';
 
-/** A user's scope: one municipality (3 digits), one region (4 digits) or the whole country. */
+/**
+ * A user's scope: one municipality (3 digits), one region (4 digits), the whole country, or one hospital department
+ * (a `hospitals` code, pathway.md §2: inside its region and DK, holding no municipality).
+ */
 export type Scope =
   | { kind: 'municipality'; code: string; regionCode: string }
   | { kind: 'region'; code: string }
-  | { kind: 'country'; code: 'DK' };
+  | { kind: 'country'; code: 'DK' }
+  | { kind: 'department'; code: string; regionCode: string };
 
 export type UnitType = 'municipality' | 'cluster' | 'region' | 'country';
 
@@ -47,17 +52,21 @@ export async function resolveScope(db: Knex, code: string): Promise<Scope | null
     return m ? { kind: 'municipality', code, regionCode: m.region_code } : null;
   }
   if (/^\d{4}$/.test(code) && geo.some((g) => g.region_code === code)) return { kind: 'region', code };
+  if (isDepartmentCode(code)) {
+    const h = await hospital(db, code);
+    return h ? { kind: 'department', code, regionCode: h.region_code } : null;
+  }
   return null;
 }
 
-/** Does scope `outer` contain scope `inner`? (DK ⊇ regions ⊇ municipalities) */
+/** Does scope `outer` contain scope `inner`? (DK ⊇ regions ⊇ municipalities and departments) */
 export function scopeContains(outer: Scope, inner: Scope): boolean {
   if (outer.kind === 'country') return true;
   if (outer.kind === 'region') {
     return (inner.kind === 'region' && inner.code === outer.code)
-      || (inner.kind === 'municipality' && inner.regionCode === outer.code);
+      || ((inner.kind === 'municipality' || inner.kind === 'department') && inner.regionCode === outer.code);
   }
-  return inner.kind === 'municipality' && inner.code === outer.code;
+  return inner.kind === outer.kind && inner.code === outer.code;
 }
 
 /** Is a municipality inside the scope? */
@@ -89,6 +98,7 @@ export async function unitInsideScope(db: Knex, scope: Scope, unitType: UnitType
  */
 export function whereInScope<T extends Knex.QueryBuilder>(query: T, scope: Scope, column = 'municipality_code'): T {
   if (scope.kind === 'municipality') return query.where(column, scope.code) as T;
+  if (scope.kind === 'department') return query.whereRaw('1 = 0') as T;
   if (scope.kind === 'region') {
     return query.whereIn(column, function regionMunicipalities(this: Knex.QueryBuilder) {
       this.select('code').from('municipalities').where('region_code', scope.code);
@@ -105,12 +115,29 @@ export function whereScopeCodesInScope<T extends Knex.QueryBuilder>(query: T, sc
   if (scope.kind === 'country') return query;
   return query.where(function anyColumnInScope(this: Knex.QueryBuilder) {
     for (const column of columns) {
-      if (scope.kind === 'municipality') this.orWhere(column, scope.code);
+      if (scope.kind === 'municipality' || scope.kind === 'department') this.orWhere(column, scope.code);
       else {
         this.orWhere(column, scope.code).orWhereIn(column, function regionMunicipalities(this: Knex.QueryBuilder) {
           this.select('code').from('municipalities').where('region_code', scope.code);
+        }).orWhereIn(column, function regionDepartments(this: Knex.QueryBuilder) {
+          this.select('sor_code').from('hospitals').where('region_code', scope.code);
         });
       }
     }
   }) as T;
+}
+
+/**
+ * Referrals sent from departments in the scope (pathway.md §2): a department's own, a region's departments', all
+ * for DK; none for a municipality scope. `column` holds a `hospitals` code.
+ */
+export function whereSentFromScope<T extends Knex.QueryBuilder>(query: T, scope: Scope, column = 'sor_code'): T {
+  if (scope.kind === 'department') return query.where(column, scope.code) as T;
+  if (scope.kind === 'region') {
+    return query.whereIn(column, function regionDepartments(this: Knex.QueryBuilder) {
+      this.select('sor_code').from('hospitals').where('region_code', scope.code);
+    }) as T;
+  }
+  if (scope.kind === 'country') return query;
+  return query.whereRaw('1 = 0') as T;
 }

@@ -7,6 +7,9 @@ import demoData from './commands/demo-data';
 import fhir from './commands/fhir';
 import importCourses from './commands/import';
 import migrate from './commands/migrate';
+import hospital from './commands/hospital';
+import municipality from './commands/municipality';
+import referral from './commands/referral';
 import sor from './commands/sor';
 import submission from './commands/submission';
 import token from './commands/token';
@@ -23,6 +26,9 @@ export const COMMANDS: CliCommand[] = [
   importCourses,
   fhir,
   sor,
+  hospital,
+  municipality,
+  referral,
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../auth/scope';
 import { containsPattern, foldText } from '../db/danish';
+import { rematchPatients } from '../pathway/matching';
 import type { CourseState } from './completeness';
 import { VARIABLE } from './variables';
 
@@ -130,14 +131,21 @@ export async function courseIdByExternalId(db: Db, municipalityCode: string, ext
   return (await query.first('id'))?.id;
 }
 
-export async function insertCourse(db: Db, row: Record<string, unknown>): Promise<number> {
+/** Insert a course (in a transaction); its referral group is rematched in the same transaction (pathway.md §4). */
+export async function insertCourse(db: Knex.Transaction, row: Record<string, unknown>): Promise<number> {
   const [r] = await db('courses').insert(row).returning('id');
+  await rematchPatients(db, [row.patient_id as number]);
   return typeof r === 'object' ? r.id : r;
 }
 
-/** Optimistic locking: changes the row only when it still has `version`; returns whether it did. */
-export async function updateCourseAtVersion(db: Db, id: number, version: number, row: Record<string, unknown>): Promise<boolean> {
+/**
+ * Optimistic locking: changes the row only when it still has `version`; returns whether it did. The course's old
+ * and new referral groups are rematched in the same transaction (pathway.md §4).
+ */
+export async function updateCourseAtVersion(db: Knex.Transaction, id: number, version: number, row: Record<string, unknown>): Promise<boolean> {
+  const before = await db('courses').where({ id }).first('patient_id');
   const n = await db('courses').where({ id, version }).update({ ...row, version: version + 1 });
+  if (n === 1) await rematchPatients(db, [before?.patient_id, row.patient_id as number | undefined].filter((p): p is number => p != null));
   return n === 1;
 }
 

@@ -16,7 +16,7 @@ export function coursePages(ctx: AppContext): Router {
   // A search is a read, but by POST: a CPR number must never stand in a URL.
   router.post('/forloeb', read, searchPage(ctx));
   router.get('/arbejdsliste', read, worklistPage(ctx));
-  router.get('/forloeb/nyt', write, newCoursePage());
+  router.get('/forloeb/nyt', write, newCoursePage(ctx));
   router.post('/forloeb/nyt', write, createCoursePage(ctx));
   router.get('/forloeb/:id', read, coursePage(ctx));
   router.get('/forloeb/:id/annuller', write, annulPage(ctx));

@@ -1,3 +1,4 @@
+import { indicatorScope } from '../auth/access';
 import { Router } from 'express';
 import type { Request } from 'express';
 import { requireAccess } from '../auth/middleware';
@@ -106,7 +107,7 @@ export function indicatorsApi(ctx: AppContext): Router {
       period: q.period, unitType: q.unitType, unitCode: q.unitCode,
       indicatorIds: q.indicatorId ? [q.indicatorId] : undefined, lang: req.query.lang === 'en' ? 'en' : 'da',
     });
-    res.json({ results: hideOutsideScope(rows, await insideScopeTest(ctx.db, userOf(req).scope)) });
+    res.json({ results: hideOutsideScope(rows, await insideScopeTest(ctx.db, indicatorScope(userOf(req)))) });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../auth/access';
-import { can } from '../auth/access';
+import { can, indicatorScope } from '../auth/access';
 import { formErrorView } from '../http/forms';
 import { Lang, t } from '../i18n';
 import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';
@@ -17,7 +17,7 @@ import { resultView } from './view-model';
 /** The view data of the dashboard and the indicator detail page (the routes only render them). */
 
 export function viewerOf(req: Request, user: CurrentUser): Viewer {
-  return { scope: user.scope, lang: req.lang };
+  return { scope: indicatorScope(user), lang: req.lang };
 }
 
 /** The drill-down exists only for a municipality-scope user who may read courses, in a unit containing their municipality. */

@@ -22,6 +22,10 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; scope: st
   { email: 'indberetter.aarhus@demo.dk', name: 'Indberetter Aarhus', roles: ['exporter'], scope: '751' },
   { email: 'indberetter.midt@demo.dk', name: 'Indberetter Region Midtjylland', roles: ['exporter'], scope: '1082' },
   { email: 'admin@demo.dk', name: 'Administrator', roles: ['admin'], scope: 'DK' },
+  // pathway.md §9
+  { email: 'hospital.auh@demo.dk', name: 'Aarhus Universitetshospital, Hjertesygdomme', roles: ['hospital'], scope: 'P108201' },
+  { email: 'hospital.randers@demo.dk', name: 'Regionshospitalet Randers, kardiologi', roles: ['hospital'], scope: 'P108203' },
+  { email: 'hospital.midt@demo.dk', name: 'Hospitaler i Region Midtjylland', roles: ['hospital'], scope: '1082' },
 ];
 
 /**

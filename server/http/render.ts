@@ -3,19 +3,22 @@ import { Action, can, CurrentUser } from '../auth/access';
 import { scopeNames } from '../auth/scope';
 import { IDLE_MINUTES } from '../auth/sessions';
 import type { AppContext } from './context';
+import { overdueUnmatchedCount } from '../pathway/referral-queries';
 import { Lang, t } from '../i18n';
 
 const FLASH_COOKIE = 'hk_flash';
 /** WCAG 2.2.1: the user is warned this long before the idle timeout and can extend it with one button. */
 const WARN_MINUTES = 2;
 
-interface NavItem { href: string; key: string; current: boolean }
+interface NavItem { href: string; key: string; current: boolean; badge?: number }
 
 /** `section`: the paths under which the item is the current one (Administration has several pages). */
 const NAV: { href: string; key: string; action: Action; section?: string }[] = [
   { href: '/forloeb', key: 'nav.courses', action: 'courses.read' },
   { href: '/arbejdsliste', key: 'nav.worklist', action: 'courses.read' },
+  { href: '/henvisninger-uden-forloeb', key: 'nav.unmatched_referrals', action: 'referrals.read' },
   { href: '/indikatorer', key: 'nav.indicators', action: 'indicators.read' },
+  { href: '/forloebsvej', key: 'nav.pathway', action: 'pathway.read' },
   { href: '/import', key: 'nav.imports', action: 'courses.import' },
   { href: '/eksport', key: 'nav.export', action: 'courses.export' },
   { href: '/indberetning', key: 'nav.submissions', action: 'submissions' },
@@ -30,6 +33,13 @@ export function navigationFor(user: CurrentUser | undefined, path: string): NavI
       const section = n.section ?? n.href;
       return { href: n.href, key: n.key, current: path === section || path.startsWith(section + '/') };
     });
+}
+
+/** The menu's badges: overdue referrals without a course (pathway.md §6). */
+async function withBadges(ctx: AppContext, user: CurrentUser | undefined, nav: NavItem[]): Promise<NavItem[]> {
+  const item = nav.find((n) => n.href === '/henvisninger-uden-forloeb');
+  if (item && user) item.badge = await overdueUnmatchedCount(ctx.db, user.scope);
+  return nav;
 }
 
 /** Show a one-line message (an i18n key) on the next page. */
@@ -61,7 +71,7 @@ export function viewLocals(ctx: AppContext): RequestHandler {
       user: req.user,
       userRoles: req.user?.roles.map((r) => t(lang, 'roles.' + r)).join(', '),
       userScope: req.user ? await scopeLabel(ctx, lang, req.user.scope.code) : undefined,
-      nav: navigationFor(req.user, req.path),
+      nav: await withBadges(ctx, req.user, navigationFor(req.user, req.path)),
       csrfToken: req.csrfToken,
       flash: flash && /^[\w.]+$/.test(flash) ? t(lang, flash) : undefined,
       currentPath: encodeURIComponent(req.originalUrl),

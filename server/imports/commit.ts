@@ -6,6 +6,7 @@ import { courseColumns } from '../courses/serialize';
 import { afterManualSave } from '../courses/sources';
 import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
 import { updateCourseAtVersion } from '../courses/queries';
+import { rematchPatients } from '../pathway/matching';
 import { VARIABLE_NAMES, type CourseValues } from '../courses/variables';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
@@ -90,4 +91,5 @@ export async function commitPlan(
     }));
   }
   await recordAudit(trx, ctx.actor, ...audits);
+  await rematchPatients(trx, [...new Set(creates.map((r) => patients.get(r.cpr)!))]);
 }

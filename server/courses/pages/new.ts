@@ -9,6 +9,7 @@ import { sectionFields, sectionInput } from '../form-view';
 import { issueMessage, parseCourseInput } from '../schemas';
 import { CourseValidationError, createCourse, listCourses, type CourseRecord } from '../service';
 import { courseScope, showCpr, stateBadge } from './scope';
+import { referralPrefill } from '../../pathway/pages';
 
 interface Step2 { typed: Record<string, string>; errors: Record<string, string>; known: CourseRecord[]; alert?: string }
 
@@ -35,9 +36,17 @@ function renderStep2(req: Request, res: Response, status: number, s: Step2) {
   });
 }
 
-/** GET /forloeb/nyt: step 1, the CPR number. */
-export function newCoursePage(): RequestHandler {
-  return (req, res) => renderStep1(req, res, 200, '');
+/**
+ * GET /forloeb/nyt: step 1, the CPR number; with `?henvisning=<id>` step 2 pre-filled from that hospital referral
+ * (pathway.md §6: all editable, nothing stored until saved).
+ */
+export function newCoursePage(ctx?: AppContext): RequestHandler {
+  return async (req, res) => {
+    const ref = typeof req.query.henvisning === 'string' ? req.query.henvisning : '';
+    if (!ctx || !/^[1-9]\d{0,9}$/.test(ref)) return renderStep1(req, res, 200, '');
+    const typed = await referralPrefill(ctx, req, Number(ref));
+    renderStep2(req, res, 200, { typed, errors: {}, known: await knownCourses(ctx, req, normaliseCpr(typed.cpr)) });
+  };
 }
 
 /** The courses of the municipality's patient with this CPR number (found by keyed hash; the service audits it). */

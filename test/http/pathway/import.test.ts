@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { createUser, loginAs, testApp, type LoggedIn, type TestApp } from '../../helpers/app';
+import { aCpr } from '../../integration/courses/helpers';
+
+describe('POST /api/v1/referral-imports (pathway.md §7)', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  let auh: LoggedIn;
+  let midt: LoggedIn;
+  before(async () => {
+    t = await testApp();
+    await t.db('municipalities').where('code', '751').update({ registering_since: '2020-01-01' });
+    await createUser(t.db, { email: 'imp.auh@test.dk', roles: ['hospital'], scope: 'P108201' });
+    await createUser(t.db, { email: 'imp.midt@test.dk', roles: ['hospital'], scope: '1082' });
+    auh = await loginAs(t.app, 'imp.auh@test.dk');
+    midt = await loginAs(t.app, 'imp.midt@test.dk');
+  });
+  const send = (u: LoggedIn, csv: string, dry = false) => u.agent.post(`/api/v1/referral-imports${dry ? '?dry_run=1' : ''}`)
+    .set('X-CSRF-Token', u.csrf).set('Content-Type', 'text/csv').send(csv);
+  const audits = async () => Number((await t.db('audit_log').whereIn('action', ['referral_create', 'referral_update']).count({ n: '*' }))[0].n);
+
+  it('same file twice: created, then all unchanged with no audit rows; dry run writes nothing', async () => {
+    const csv = '\uFEFFdiagnosis_group;referral_id;cpr;municipality_code;referral_date\r\n'
+      + `ihd;I1;${aCpr()};751;2025-03-01\r\nheart_failure;I2;${aCpr()};751;2025-03-02\r\nihd;I3;${aCpr()};101;2025-03-02\r\n`;
+    const dry = await send(auh, csv, true);
+    expect(dry.status).to.equal(200);
+    expect(dry.body).to.include({ dry_run: true, rows: 3, created: 2, skipped: 1 });
+    expect(dry.body.referrals[0]).to.deep.equal({ line: 2, action: 'create', sor_code: 'P108201', referral_id: 'I1', id: null });
+    expect(await t.db('referrals').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    const first = await send(auh, csv);
+    expect(first.body).to.include({ created: 2, skipped: 1, unchanged: 0 });
+    expect(first.body.warnings[0]).to.include({ line: 4, code: 'not_covered' });
+    const before = await audits();
+    const again = await send(auh, csv);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.include({ created: 0, updated: 0, unchanged: 2, skipped: 1 });
+    expect(await audits()).to.equal(before);
+  });
+
+  it('all or nothing: a repeated key and a bad row are errors at their lines and nothing is stored', async () => {
+    const n = Number((await t.db('referrals').count({ n: '*' }))[0].n);
+    const cpr = aCpr();
+    const csv = `sor_code;referral_id;cpr;municipality_code;referral_date;diagnosis_group\nP108201;D1;${cpr};751;2025-03-01;ihd\nP108201;D1;${cpr};751;2025-03-01;ihd\nP108201;D2;123;751;2025-03-01;ihd\n`;
+    const res = await send(midt, csv);
+    expect(res.status).to.equal(400);
+    expect(res.body.errors.map((e: { line: number; column: string }) => [e.line, e.column])).to.deep.equal([[3, 'referral_id'], [4, 'cpr']]);
+    expect(Number((await t.db('referrals').count({ n: '*' }))[0].n)).to.equal(n);
+  });
+
+  it('a region user must name sor_code; unknown headers are errors at line 1', async () => {
+    const res = await send(midt, 'referral_id;cpr;municipality_code;referral_date;diagnosis_group;colour\nX;0101651001;751;2025-03-01;ihd;red\n');
+    expect(res.status).to.equal(400);
+    expect(res.body.errors.map((e: { column: string }) => e.column)).to.have.members(['colour', 'sor_code']);
+  });
+});
