@@ -30,7 +30,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
     await logIn(page, server.url, 'kvalitet.aarhus@demo.dk', TEST_PASSWORD);
     await screenshot(page, 'start-quality-da');
     expect(await page.locator('h1').innerText()).to.equal('Velkommen, Kvalitet Aarhus');
-    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Indikatorer']);
+    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Henvisninger uden forløb', 'Indikatorer', 'Tværsektorielt forløb']);
 
     await page.click('a.language-toggle');
     await page.waitForSelector('html[lang="en"]');
@@ -47,7 +47,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
 
   it('the admin sees Administration in the navigation and the user list of the whole country', async () => {
     await logIn(page, server.url, 'admin@demo.dk', TEST_PASSWORD);
-    expect(await navTexts()).to.deep.equal(['Indikatorer', 'Administration']);
+    expect(await navTexts()).to.deep.equal(['Indikatorer', 'Tværsektorielt forløb', 'Administration']);
     await screenshot(page, 'start-admin');
 
     await page.click('text=Administration');
@@ -82,7 +82,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
   it('a therapist sees the registration navigation and no administration', async () => {
     await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
 
-    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Indikatorer', 'Import', 'Eksport']);
+    expect(await navTexts()).to.deep.equal(['Forløb', 'Arbejdsliste', 'Henvisninger uden forløb', 'Indikatorer', 'Tværsektorielt forløb', 'Import', 'Eksport']);
     await screenshot(page, 'start-therapist');
   });
 });
