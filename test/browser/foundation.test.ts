@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import { DEMO_USERS } from '../../server/demo/users';
 import { TEST_PASSWORD } from '../helpers/app';
 import { launchBrowser, logIn, RunningServer, screenshot, startServer } from '../helpers/browser';
 
@@ -53,7 +54,7 @@ describe('browser: log in, navigation by role, language, log out', function () {
     await page.click('text=Administration');
     await page.waitForURL(/\/admin\/brugere$/);
     await screenshot(page, 'admin-users');
-    expect(await page.locator('table tbody tr').count()).to.equal(7);
+    expect(await page.locator('table tbody tr').count()).to.equal(DEMO_USERS.length);
 
     await page.goto(server.url + '/admin/brugere/ny');
     await page.fill('#email', 'forkert');
