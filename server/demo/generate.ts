@@ -28,8 +28,8 @@ export interface DemoCourse {
   values: CourseValues;
 }
 
-/** mulberry32: small, fast and deterministic. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast, seeded generator of numbers in [0, 1); the same seed gives the same sequence. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

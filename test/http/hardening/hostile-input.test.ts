@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { mulberry32 as rng } from '../../../server/demo/generate';
 import http from 'node:http';
 import type { Express } from 'express';
 import { expect } from 'chai';
@@ -23,17 +24,6 @@ const SLOW = /adgangskode|^\/log-ind$/;
 const HEAVY = /indikatorer|indicators|\.csv|\.xlsx|\/fil\/|\/file|indberetning|submissions|eksport/;
 const UNCOMPARED = new Set(['audit_log', 'sessions', 'login_attempts', 'knex_migrations', 'knex_migrations_lock']);
 
-/** mulberry32: a small seeded generator, so a failing input can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY: unknown[] = [
   '\u0000', 'a\u0000b', '\u0001\u0002', '\u001b[31m', '\u007f', 'x'.repeat(10_000), '', ' ', '\t\n', '\uD800', '\uFFFF',

@@ -7,20 +7,10 @@ import { isPostgres } from '../../../server/db/connect';
 import { matchGroup, rematchAll } from '../../../server/pathway/matching';
 import { submitInTrx, withdrawReferral, type ReferralCtx } from '../../../server/pathway/referrals';
 import { addDays } from '../../../server/time';
+import { mulberry32 as prng } from '../../../server/demo/generate';
 import { createUser, randomEmail } from '../../helpers/app';
 import { freshDb } from '../../helpers/db';
 import { CPR_KEY, scopeFor } from '../courses/helpers';
-
-/** A small seeded PRNG (mulberry32), so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function hospitalCtx(db: Db): Promise<ReferralCtx> {
   const email = randomEmail('hospital');
