@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { resolveScope } from '../server/auth/scope';
+import { resolveScope } from '../server/access';
 import { exportColumns, formatCell } from '../server/courses/export';
 import type { VariableName } from '../server/courses/variables';
 import { generateDemoCourses } from '../server/demo/generate';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { resolveScope } from '../server/auth/scope';
+import { resolveScope } from '../server/access';
 import { createCourse } from '../server/courses/service';
 import { createDb, migrate, type SqliteSynchronous } from '../server/db/connect';
 import { createDemoUsersIfEmpty } from '../server/demo/users';

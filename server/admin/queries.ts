@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Role } from '../auth/access';
-import { Scope, scopeContains, whereScopeCodesInScope } from '../auth/scope';
+import type { Role } from '../access';
+import { Scope, scopeContains, whereScopeCodesInScope } from '../access';
 import { dbBool } from '../db/codecs';
 import { byteOrder, containsPattern, danishSortKey, foldText } from '../db/danish';
 

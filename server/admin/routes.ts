@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { actorOf } from '../audit/record';
-import { ROLES } from '../auth/access';
+import { ROLES } from '../access';
 import { requireAccess } from '../auth/middleware';
 import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';

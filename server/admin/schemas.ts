@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../auth/access';
+import { ROLES } from '../access';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords';
 
 /** Issue messages are keys under admin.errors in the i18n catalogues; routes and the CLI translate them. */

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit/record';
-import { Role, rolesFitScope } from '../auth/access';
+import { Role, rolesFitScope } from '../access';
 import { generateOneTimePassword, hashPassword } from '../auth/passwords';
-import { resolveScope, Scope, scopeContains } from '../auth/scope';
+import { resolveScope, Scope, scopeContains } from '../access';
 import { deleteUserSessions } from '../auth/sessions';
 import { clearTotp } from '../auth/totp';
 import { revokeUserTokens } from '../auth/tokens';

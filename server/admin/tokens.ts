@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit/record';
-import type { Scope } from '../auth/scope';
+import type { Scope } from '../access';
 import { IssuedToken, issueToken, revokeToken, revokeUserTokens } from '../auth/tokens';
 import { Invalid, NotFound } from '../http/errors';
 import { getTokenInScope, getUserInScope } from './queries';

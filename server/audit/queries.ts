@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Scope, whereInScope, whereScopeCodesInScope } from '../auth/scope';
+import { Scope, whereInScope, whereScopeCodesInScope } from '../access';
 
 export const AUDIT_PAGE_SIZE = 50;
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../http/context';
 import { Forbidden, Unauthenticated } from '../http/errors';
 import { isApiRequest, pathWithoutQuery } from '../http/request';
 import { secureCookies } from '../config';
-import { Action, can, isPatientLevel } from './access';
+import { Action, can, isPatientLevel } from '../access';
 import { findSession, SESSION_COOKIE, touchSession } from './sessions';
 import { verifyToken } from './tokens';
 import { findUserByEmail, toCurrentUser } from './users';

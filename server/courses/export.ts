@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereInScope, type Scope } from '../auth/scope';
+import { whereInScope, type Scope } from '../access';
 import { dbJson } from '../db/codecs';
 import { guardFormula } from '../http/spreadsheet-safety';
 import { decryptCpr, pseudonym } from './cpr';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereInScope, type Scope } from '../auth/scope';
+import { whereInScope, type Scope } from '../access';
 import { containsPattern, foldText } from '../db/danish';
 import { rematchPatients } from '../pathway/matching';
 import type { CourseState } from './completeness';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../auth/access';
+import type { CurrentUser } from '../access';
 import type { Actor, AuditEntry } from '../audit/record';
 import { Conflict, Forbidden, Invalid, NotFound } from '../http/errors';
 import { hasKey, t, type Lang } from '../i18n';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../auth/scope';
+import type { Scope } from '../access';
 import { nowIso } from '../time';
 import { coursesOverlap } from './overlap';
 import { cprLookupHash } from './cpr';

@@ -1,4 +1,4 @@
-import { indicatorScope } from '../auth/access';
+import { indicatorScope } from '../access';
 import { Router } from 'express';
 import type { Request } from 'express';
 import { requireAccess } from '../auth/middleware';

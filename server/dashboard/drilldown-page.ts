@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { actorOf, recordAudit } from '../audit/record';
-import type { CurrentUser } from '../auth/access';
-import { can } from '../auth/access';
+import type { CurrentUser } from '../access';
+import { can } from '../access';
 import { Forbidden, NotFound } from '../http/errors';
 import { t } from '../i18n';
 import { indicatorById, IndicatorId } from '../indicators/definitions';

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../auth/access';
-import { can, indicatorScope } from '../auth/access';
+import type { CurrentUser } from '../access';
+import { can, indicatorScope } from '../access';
 import { formErrorView } from '../http/forms';
 import { Lang, t } from '../i18n';
 import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Scope, unitInsideScope } from '../auth/scope';
+import { Scope, unitInsideScope } from '../access';
 import { Invalid } from '../http/errors';
 import { Lang, t } from '../i18n';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { municipalitiesInScope, Scope } from '../auth/scope';
+import { municipalitiesInScope, Scope } from '../access';
 import { Lang, t } from '../i18n';
 import { IndicatorId } from '../indicators/definitions';
 import { computeFunnel, Funnel } from '../indicators/funnel';

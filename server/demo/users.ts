@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../auth/access';
+import type { Role } from '../access';
 import { hashPassword } from '../auth/passwords';
 import { userNameColumns } from '../admin/queries';
 import { encryptTotpSecret } from '../auth/totp';

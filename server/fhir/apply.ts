@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../auth/scope';
+import type { Scope } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { validateCourse } from '../courses/schemas';
 import { registeredValues } from '../courses/serialize';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../auth/access';
+import type { CurrentUser } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash } from '../courses/cpr';
 import { coursesByReferralIds, linkedReferralIds } from '../courses/service';

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import { Action, can, CurrentUser } from '../auth/access';
-import { scopeNames } from '../auth/scope';
+import { Action, can, CurrentUser } from '../access';
+import { scopeNames } from '../access';
 import { IDLE_MINUTES } from '../auth/sessions';
 import type { AppContext } from './context';
 import { overdueUnmatchedCount } from '../pathway/referral-queries';

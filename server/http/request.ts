@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { CurrentUser } from '../auth/access';
+import type { CurrentUser } from '../access';
 import type { Lang } from '../i18n';
 
 declare global {

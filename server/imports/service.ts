@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
-import type { CurrentUser } from '../auth/access';
+import type { CurrentUser } from '../access';
 import { isPostgres } from '../db/connect';
 import { hasControlChar, normaliseText } from '../http/input';
 import { unguardFormula } from '../http/spreadsheet-safety';

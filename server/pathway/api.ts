@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { can, type Action } from '../auth/access';
+import { can, type Action } from '../access';
 import { recordAudit, actorOf } from '../audit/record';
 import { cprLookupHash, normaliseCpr } from '../courses/cpr';
 import type { AppContext } from '../http/context';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereSentFromScope, type Scope } from '../auth/scope';
+import { whereSentFromScope, type Scope } from '../access';
 import { addDays } from '../time';
 import { LOST_AFTER_DAYS } from './referral-queries';
 

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { can, type CurrentUser } from '../auth/access';
+import { can, type CurrentUser } from '../access';
 import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_UNIT_TYPES, pathwayRows } from './results';
 import { RESULTS } from './counts';
 import { requireAccess } from '../auth/middleware';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereInScope, whereSentFromScope, type Scope } from '../auth/scope';
+import { whereInScope, whereSentFromScope, type Scope } from '../access';
 import { birthDateFromCpr, decryptCpr, sexFromCpr } from '../courses/cpr';
 import { daysBetween, today } from '../time';
 import type { ReferralValues } from './referral-rules';

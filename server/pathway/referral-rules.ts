@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereSentFromScope } from '../auth/scope';
+import { whereSentFromScope } from '../access';
 import { parseCourseInput, validateCourse, issueMessage, type Issue } from '../courses/schemas';
 import type { CourseValues } from '../courses/variables';
 import { t } from '../i18n';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { indicatorScope, onlyHospital, type CurrentUser } from '../auth/access';
-import { unitInsideScope, whereSentFromScope } from '../auth/scope';
+import { indicatorScope, onlyHospital, type CurrentUser } from '../access';
+import { unitInsideScope, whereSentFromScope } from '../access';
 import { NotFound, Invalid } from '../http/errors';
 import { isPeriodCode, lastQuarterOf, parsePeriod, quartersEndingWith, type Period } from '../indicators/periods';
 import { isFewData, proportion, wilsonInterval } from '../indicators/stats';

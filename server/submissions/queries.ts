@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereInScope, type Scope } from '../auth/scope';
+import { whereInScope, type Scope } from '../access';
 import { isPostgres } from '../db/connect';
 
 export interface SubmissionRow {

@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { can } from '../auth/access';
+import { can } from '../access';
 import { requireAccess } from '../auth/middleware';
-import { scopeNames } from '../auth/scope';
+import { scopeNames } from '../access';
 import { label } from '../courses/schemas';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { resolveScope, scopeContains, type Scope } from '../auth/scope';
+import { resolveScope, scopeContains, type Scope } from '../access';
 import { Invalid, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { isIsoDate } from '../time';

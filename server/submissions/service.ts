@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
-import { resolveScope, scopeContains, type Scope } from '../auth/scope';
+import { resolveScope, scopeContains, type Scope } from '../access';
 import { decryptBytes, encryptBytes } from '../courses/cpr';
 import { storedCourseBatches } from '../courses/export';
 import { Conflict, NotFound } from '../http/errors';

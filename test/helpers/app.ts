@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Role } from '../../server/auth/access';
+import type { Role } from '../../server/access';
 import { hashPassword } from '../../server/auth/passwords';
 import { userNameColumns } from '../../server/admin/queries';
 import { createApp } from '../../server/app';

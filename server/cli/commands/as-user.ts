@@ -1,4 +1,4 @@
-import { Action, can, type CurrentUser } from '../../auth/access';
+import { Action, can, type CurrentUser } from '../../access';
 import { findUserByEmail, toCurrentUser } from '../../auth/users';
 import type { Actor } from '../../audit/record';
 import type { Db } from '../../db/connect';

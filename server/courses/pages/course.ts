@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { can } from '../../auth/access';
+import { can } from '../../access';
 import type { AppContext } from '../../http/context';
 import { Conflict, NotFound } from '../../http/errors';
 import { setFlash } from '../../http/render';

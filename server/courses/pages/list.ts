@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { can } from '../../auth/access';
+import { can } from '../../access';
 import type { AppContext } from '../../http/context';
 import { t, type Lang } from '../../i18n';
 import { today } from '../../time';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { can } from '../../auth/access';
+import { can } from '../../access';
 import type { AppContext } from '../../http/context';
 import { t } from '../../i18n';
 import { worklistCounts } from '../service';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resolveScope } from '../../../server/auth/scope';
+import { resolveScope } from '../../../server/access';
 import { completeness, deriveState } from '../../../server/courses/completeness';
 import { coursesOverlap } from '../../../server/courses/overlap';
 import { toRecord, registeredValues } from '../../../server/courses/serialize';

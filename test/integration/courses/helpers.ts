@@ -1,5 +1,5 @@
-import type { Role } from '../../../server/auth/access';
-import { resolveScope } from '../../../server/auth/scope';
+import type { Role } from '../../../server/access';
+import { resolveScope } from '../../../server/access';
 import type { Db } from '../../../server/db/connect';
 import type { CourseScope } from '../../../server/courses/service';
 import type { CourseValues } from '../../../server/courses/variables';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CurrentUser } from '../../../server/auth/access';
+import type { CurrentUser } from '../../../server/access';
 import type { Actor } from '../../../server/audit/record';
 import type { Db } from '../../../server/db/connect';
 import { importBundle, importSorList, type BundleResult } from '../../../server/fhir';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { resolveScope } from '../../../server/auth/scope';
+import { resolveScope } from '../../../server/access';
 import { exportSnapshot, writeCourseExport } from '../../../server/courses/export';
 import { freshDb } from '../../helpers/db';
 import { closedCourse, cprNo, notStartedCourse, storeCourse, TEST_CPR_KEY as KEY } from '../submissions/fixtures';

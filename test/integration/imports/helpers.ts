@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../../../server/auth/access';
-import { resolveScope } from '../../../server/auth/scope';
+import type { CurrentUser } from '../../../server/access';
+import { resolveScope } from '../../../server/access';
 import { formatCell } from '../../../server/courses/export';
 import { VARIABLE_NAMES, type CourseValues, type VariableName } from '../../../server/courses/variables';
 import { createDemoUsersIfEmpty } from '../../../server/demo/users';

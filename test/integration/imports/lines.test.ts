@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../../../server/auth/access';
+import type { CurrentUser } from '../../../server/access';
 import { freshDb } from '../../helpers/db';
 import { closedCourse, cprNo, notStartedCourse, storeCourse } from '../submissions/fixtures';
 import { courseCount, csvOf, importText, therapist } from './helpers';

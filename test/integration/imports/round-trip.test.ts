@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { resolveScope } from '../../../server/auth/scope';
+import { resolveScope } from '../../../server/access';
 import { exportSnapshot, storedCourseBatches, writeCourseExport } from '../../../server/courses/export';
 import { generateDemoCourses } from '../../../server/demo/generate';
 import { INDICATORS } from '../../../server/indicators/definitions';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { CurrentUser } from '../../../server/auth/access';
-import { resolveScope } from '../../../server/auth/scope';
+import type { CurrentUser } from '../../../server/access';
+import { resolveScope } from '../../../server/access';
 import { annulCourse, createCourse, updateCourse, type CourseScope } from '../../../server/courses/service';
 import type { Db } from '../../../server/db/connect';
 import { isPostgres } from '../../../server/db/connect';

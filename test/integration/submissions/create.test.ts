@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { resolveScope, type Scope } from '../../../server/auth/scope';
+import { resolveScope, type Scope } from '../../../server/access';
 import { NATIONAL_VARIABLES } from '../../../server/courses/variables';
 import { decryptBytes } from '../../../server/courses/cpr';
 import { Conflict } from '../../../server/http/errors';

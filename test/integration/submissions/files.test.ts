@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { resolveScope, type Scope } from '../../../server/auth/scope';
+import { resolveScope, type Scope } from '../../../server/access';
 import { createSubmission, downloadPart } from '../../../server/submissions/service';
 import { freshDb } from '../../helpers/db';
 import { closedCourse, cprNo, notStartedCourse, storeCourse, TEST_CPR_KEY as KEY } from './fixtures';

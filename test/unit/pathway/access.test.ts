@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { can, indicatorScope, rolesFitScope, type CurrentUser, type Role } from '../../../server/auth/access';
-import { scopeContains, type Scope } from '../../../server/auth/scope';
+import { can, indicatorScope, rolesFitScope, type CurrentUser, type Role } from '../../../server/access';
+import { scopeContains, type Scope } from '../../../server/access';
 
 const dep: Scope = { kind: 'department', code: 'P108201', regionCode: '1082' };
 const region: Scope = { kind: 'region', code: '1082' };
