@@ -13,7 +13,7 @@ import { noStoreWhenLoggedIn } from './http/cache-control';
 import { normaliseInput, refuseInputFaults } from './http/input';
 import { fhirErrorHandler } from './fhir';
 import { requestLogger } from './logger';
-import { viewLocals } from './http/render';
+import { viewLocals } from './page-locals';
 import { viewHelpers } from './http/view-helpers';
 import { isLang } from './i18n';
 import { ROOT, STATIC_DIR, VIEWS_DIR } from './paths';

@@ -7,7 +7,7 @@ import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './dashboard/standards-routes';
 import type { AppContext } from './http/context';
-import { keepaliveRoutes } from './http/keepalive';
+import { keepaliveRoutes } from './auth/keepalive';
 import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';

@@ -4,3 +4,4 @@
  */
 export * from './roles';
 export * from './scope';
+export * from './gate';

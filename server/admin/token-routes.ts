@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid } from '../http/errors';
 import { typedValues } from '../http/forms';
 import { setFlash } from '../http/render';
-import { userOf } from '../http/request';
+import { userOf } from '../access';
 import { t } from '../i18n';
 import { activeUsersInScope, listTokens, PAGE_SIZE } from './queries';
 import { fieldMessages, idParam, invalidToErrors, noStore, pageParam, pager } from './page-helpers';

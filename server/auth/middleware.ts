@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { actorOf, recordAudit } from '../audit/record';
+import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../http/context';
 import { Forbidden, Unauthenticated } from '../http/errors';
-import { isApiRequest, pathWithoutQuery } from '../http/request';
+import { isApiRequest } from '../http/request';
 import { secureCookies } from '../config';
-import { Action, can, isPatientLevel } from '../access';
 import { findSession, SESSION_COOKIE, touchSession } from './sessions';
 import { verifyToken } from './tokens';
 import { findUserByEmail, toCurrentUser } from './users';
@@ -153,25 +151,6 @@ export function checkMultipartCsrf(req: Request, sent: unknown): void {
 export function requireLogin(): RequestHandler {
   return (req, _res, next) => {
     if (!req.user) throw new Unauthenticated();
-    next();
-  };
-}
-
-/**
- * The one authorization gate: 401 → 403 (role or kind of scope, decided before any record is looked up).
- * A refused patient-level action is written to the audit log.
- */
-export function requireAccess(ctx: AppContext, action: Action): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.user) throw new Unauthenticated();
-    if (!can(req.user, action)) {
-      if (isPatientLevel(action)) {
-        await recordAudit(ctx.db, actorOf(req), {
-          action: 'access_denied', entity: action, detail: { status: 403, method: req.method, path: pathWithoutQuery(req.originalUrl) },
-        });
-      }
-      throw new Forbidden();
-    }
     next();
   };
 }

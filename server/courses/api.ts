@@ -1,9 +1,9 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { Conflict, Invalid } from '../http/errors';
-import { userOf } from '../http/request';
+import { userOf } from '../access';
 import { t } from '../i18n';
 import { codesOf } from './code-lists';
 import { COURSE_STATES, type CourseState } from './completeness';

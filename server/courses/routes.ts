@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { annul, annulPage } from './pages/annul';
 import { coursePage, saveSection, sectionLink } from './pages/course';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { t } from '../i18n';
 import { formatDateTimeDanish } from '../time';

@@ -1,11 +1,9 @@
 import type { Request } from 'express';
-import type { CurrentUser } from '../access';
 import type { Lang } from '../i18n';
 
 declare global {
   namespace Express {
     interface Request {
-      user?: CurrentUser;
       /** the CSRF token this request's forms and X-CSRF-Token must carry */
       csrfToken: string;
       lang: Lang;
@@ -17,12 +15,6 @@ declare global {
       csrfPending?: boolean;
     }
   }
-}
-
-/** The logged-in user of a route that passed requireAccess. */
-export function userOf(req: Request): CurrentUser {
-  if (!req.user) throw new Error('userOf() on a route without requireAccess');
-  return req.user;
 }
 
 export function isApiRequest(req: Request): boolean {

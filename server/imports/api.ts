@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import { exportSnapshot, writeCourseExport } from '../courses/export';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge, UnsupportedMediaType } from '../http/errors';
-import { userOf } from '../http/request';
+import { userOf } from '../access';
 import { t } from '../i18n';
 import { today } from '../time';
 import { runImport } from './service';

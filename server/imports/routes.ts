@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge } from '../http/errors';
-import { userOf } from '../http/request';
+import { userOf } from '../access';
 import { t } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge, sendCourseExport } from './api';
 import { runImport, type ImportReport } from './service';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
 import { can } from '../access';
-import { requireAccess } from '../auth/middleware';
+import { requireAccess } from '../access';
 import { scopeNames } from '../access';
 import { label } from '../courses/schemas';
 import type { Lang } from '../i18n';
@@ -9,7 +9,7 @@ import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';
 import { Conflict, Invalid, NotFound } from '../http/errors';
 import { formErrorView, typedValues } from '../http/forms';
-import { userOf } from '../http/request';
+import { userOf } from '../access';
 import { t } from '../i18n';
 import { sendFile } from './api';
 import { parseSubmissionRequest, readId, readPart, submittableScopes } from './schemas';

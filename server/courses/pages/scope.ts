@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { actorOf } from '../../audit/record';
 import type { AppContext } from '../../http/context';
 import { NotFound } from '../../http/errors';
-import { userOf } from '../../http/request';
+import { userOf } from '../../access';
 import { t, type Lang } from '../../i18n';
 import type { CourseState } from '../completeness';
 import type { CourseScope } from '../service';

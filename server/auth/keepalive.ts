@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireLogin } from '../auth/middleware';
+import { requireLogin } from './middleware';
 
 /**
  * POST /session/forny: "Forbliv logget ind" (static/js/session-timeout.js). Authentication has already slid the
