@@ -4,8 +4,9 @@ import { actorOf } from '../audit/record';
 import { ROLES } from '../access';
 import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
-import { Invalid, NotFound } from '../http/errors';
+import { NotFound } from '../http/errors';
 import { typedValues } from '../http/forms';
+import { renderRefusal } from '../http/refusal';
 import { setFlash } from '../http/render';
 import { userOf } from '../access';
 import { t } from '../i18n';
@@ -48,18 +49,16 @@ export function adminRoutes(ctx: AppContext): Router {
     // The page always hands out a one-time password; choosing another's password is left to the CLI.
     const parsed = parseInput(userCreateSchema, { ...req.body, password: undefined });
     if (!parsed.ok) return renderForm(req, res, 400, 'admin/user-new', values, parsed.errors);
-    try {
-      const created = await createUser(db, actorOf(req), userOf(req).scope, parsed.data);
-      noStore(res);
-      res.render('admin/secret', {
-        title: t(req.lang, 'admin.user_created_title'), intro: t(req.lang, 'admin.user_created_intro', { email: parsed.data.email }),
-        secretLabel: t(req.lang, 'admin.one_time_password'), secret: created.oneTimePassword, hint: t(req.lang, 'admin.one_time_password_hint'),
-        backHref: `/admin/brugere/${created.id}`, backLabel: t(req.lang, 'admin.to_user'),
-      });
-    } catch (err) {
-      if (err instanceof Invalid) return renderForm(req, res, 400, 'admin/user-new', values, invalidToErrors(err));
-      throw err;
-    }
+    const done = await renderRefusal(() => createUser(db, actorOf(req), userOf(req).scope, parsed.data),
+      (err) => renderForm(req, res, 400, 'admin/user-new', values, invalidToErrors(err)));
+    if (done.refused) return;
+    const created = done.value;
+    noStore(res);
+    res.render('admin/secret', {
+      title: t(req.lang, 'admin.user_created_title'), intro: t(req.lang, 'admin.user_created_intro', { email: parsed.data.email }),
+      secretLabel: t(req.lang, 'admin.one_time_password'), secret: created.oneTimePassword, hint: t(req.lang, 'admin.one_time_password_hint'),
+      backHref: `/admin/brugere/${created.id}`, backLabel: t(req.lang, 'admin.to_user'),
+    });
   });
 
   async function userPage(req: Request, res: Response, status: number, values?: Record<string, unknown>, errors: FieldError[] = []) {
@@ -81,24 +80,18 @@ export function adminRoutes(ctx: AppContext): Router {
       if (!(await getUserInScope(db, userOf(req).scope, id))) throw new NotFound();
       return userPage(req, res, 400, values, parsed.errors);
     }
-    try {
-      await updateUser(db, actorOf(req), userOf(req).scope, id, parsed.data);
-    } catch (err) {
-      if (err instanceof Invalid) return userPage(req, res, 400, values, invalidToErrors(err));
-      throw err;
-    }
+    const done = await renderRefusal(() => updateUser(db, actorOf(req), userOf(req).scope, id, parsed.data),
+      (err) => userPage(req, res, 400, values, invalidToErrors(err)));
+    if (done.refused) return;
     setFlash(res, 'admin.user_saved');
     res.redirect(303, `/admin/brugere/${id}`);
   });
 
   router.post('/admin/brugere/:id/deaktiver', gate, async (req, res) => {
     const id = idParam(req);
-    try {
-      await deactivateUser(db, actorOf(req), userOf(req).scope, id);
-    } catch (err) {
-      if (err instanceof Invalid) return userPage(req, res, 400, undefined, invalidToErrors(err));
-      throw err;
-    }
+    const done = await renderRefusal(() => deactivateUser(db, actorOf(req), userOf(req).scope, id),
+      (err) => userPage(req, res, 400, undefined, invalidToErrors(err)));
+    if (done.refused) return;
     setFlash(res, 'admin.user_deactivated');
     res.redirect(303, `/admin/brugere/${id}`);
   });

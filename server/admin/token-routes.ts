@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import { actorOf } from '../audit/record';
 import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
-import { Invalid } from '../http/errors';
 import { typedValues } from '../http/forms';
+import { renderRefusal } from '../http/refusal';
 import { setFlash } from '../http/render';
 import { userOf } from '../access';
 import { t } from '../i18n';
@@ -41,21 +41,19 @@ export function tokenRoutes(ctx: AppContext): Router {
     const values = typedValues(req.body);
     const parsed = parseInput(tokenIssueSchema, req.body);
     if (!parsed.ok) return tokensPage(req, res, 400, values, parsed.errors);
-    try {
-      const issued = await issueTokenFor(db, actorOf(req), userOf(req).scope, parsed.data.user_id, parsed.data.name);
-      const user = (await activeUsersInScope(db, userOf(req).scope)).find((u) => u.id === parsed.data.user_id);
-      noStore(res);
-      res.render('admin/secret', {
-        title: t(req.lang, 'admin.token_issued_title'),
-        intro: t(req.lang, 'admin.token_issued_intro', { email: user?.email ?? '' }),
-        secretLabel: t(req.lang, 'admin.token'), secret: issued.token,
-        hint: t(req.lang, 'admin.token_hint', { expires: issued.expiresAt.slice(0, 10).split('-').reverse().join('.') }),
-        backHref: '/admin/noegler', backLabel: t(req.lang, 'admin.to_tokens'),
-      });
-    } catch (err) {
-      if (err instanceof Invalid) return tokensPage(req, res, 400, values, invalidToErrors(err));
-      throw err;
-    }
+    const done = await renderRefusal(() => issueTokenFor(db, actorOf(req), userOf(req).scope, parsed.data.user_id, parsed.data.name),
+      (err) => tokensPage(req, res, 400, values, invalidToErrors(err)));
+    if (done.refused) return;
+    const issued = done.value;
+    const user = (await activeUsersInScope(db, userOf(req).scope)).find((u) => u.id === parsed.data.user_id);
+    noStore(res);
+    res.render('admin/secret', {
+      title: t(req.lang, 'admin.token_issued_title'),
+      intro: t(req.lang, 'admin.token_issued_intro', { email: user?.email ?? '' }),
+      secretLabel: t(req.lang, 'admin.token'), secret: issued.token,
+      hint: t(req.lang, 'admin.token_hint', { expires: issued.expiresAt.slice(0, 10).split('-').reverse().join('.') }),
+      backHref: '/admin/noegler', backLabel: t(req.lang, 'admin.to_tokens'),
+    });
   });
 
   router.post('/admin/noegler/:id/tilbagekald', gate, async (req, res) => {

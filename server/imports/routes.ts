@@ -3,6 +3,7 @@ import { actorOf } from '../audit/record';
 import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge } from '../http/errors';
+import { renderRefusal } from '../http/refusal';
 import { userOf } from '../access';
 import { t } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge, sendCourseExport } from './api';
@@ -22,18 +23,18 @@ export function importsRoutes(ctx: AppContext): Router {
 
   r.post('/import', importGate, async (req, res) => {
     const dryRun = queryFlag(req, 'dry_run');
-    let report: ImportReport;
-    try {
+    const done = await renderRefusal(async (): Promise<ImportReport> => {
       refuseDeclaredTooLarge(req, ctx.config.maxUploadBytes + 64 * 1024);
       const file = await uploadedFile(req, ctx.config.maxUploadBytes);
-      report = await runImport({ db: ctx.db, cprKey: ctx.config.cprKey, maxBytes: ctx.config.maxUploadBytes, lang: req.lang },
+      return runImport({ db: ctx.db, cprKey: ctx.config.cprKey, maxBytes: ctx.config.maxUploadBytes, lang: req.lang },
         userOf(req), actorOf(req), guardedUpload(file, req.lang), { dryRun });
-    } catch (err) {
+    }, (err) => {
       if (err instanceof TooLarge) return renderImport(req, res, 413, { alert: t(req.lang, 'imports.too_large', { mb: Math.round(ctx.config.maxUploadBytes / 1048576) }) });
       if (err instanceof BrokenUpload) logClientFault(ctx, req, err);
-      if (err instanceof Invalid) return renderImport(req, res, 400, { alert: Object.values(err.fields).join(' ') });
-      throw err;
-    }
+      return renderImport(req, res, 400, { alert: Object.values(err.fields).join(' ') });
+    }, [TooLarge, Invalid]);
+    if (done.refused) return;
+    const report = done.value;
     const failed = report.errors.length > 0;
     const outcome = failed ? (dryRun ? 'dry_run_errors' : 'errors') : dryRun ? 'dry_run_ok' : 'committed';
     // With errors nothing is written: the rows are what the file would do, and a row with an error is marked so.

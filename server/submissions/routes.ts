@@ -7,7 +7,8 @@ import { label } from '../courses/schemas';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';
-import { Conflict, Invalid, NotFound } from '../http/errors';
+import { Conflict, NotFound } from '../http/errors';
+import { invalidFields, renderRefusal } from '../http/refusal';
 import { formErrorView, typedValues } from '../http/forms';
 import { userOf } from '../access';
 import { t } from '../i18n';
@@ -45,48 +46,38 @@ export function submissionsRoutes(ctx: AppContext): Router {
 
   /** A form's period and scope, or the form again with the messages (400) — or the 404 of a foreign scope. */
   async function readForm(req: Request, res: Response): Promise<SubmissionInput | undefined> {
-    try {
-      return await parseSubmissionRequest(ctx.db, userOf(req).scope, req.body ?? {}, 'form', req.lang);
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      const errors = Object.entries(err.fields).map(([field, message]) => ({ field, message }));
-      await renderStart(req, res, 400, { ...formErrorView(errors) });
-      return undefined;
-    }
+    const done = await renderRefusal(() => parseSubmissionRequest(ctx.db, userOf(req).scope, req.body ?? {}, 'form', req.lang),
+      (err) => renderStart(req, res, 400, { ...formErrorView(invalidFields(err)) }));
+    return done.refused ? undefined : done.value;
   }
 
-  async function refuseOverlap(req: Request, res: Response, err: unknown): Promise<void> {
-    if (!(err instanceof Conflict)) throw err;
-    await renderStart(req, res, 409, { alert: err.message });
-  }
+  /** An overlapping submission (409): the start page again with the message. */
+  const refuseOverlap = (req: Request, res: Response) => (err: Conflict) => renderStart(req, res, 409, { alert: err.message });
 
   r.get('/indberetning', gate, (req, res) => renderStart(req, res));
 
   r.post('/indberetning/kontrol', gate, async (req, res) => {
     const input = await readForm(req, res);
     if (!input) return;
-    try {
-      const report = await validateSubmission(ctx.db, ctx.config.cprKey, actorOf(req), input, req.lang);
-      res.render('submissions/report', {
-        title: t(req.lang, 'submissions.report_title'), input, scopeLabel: (await scopeLabeller(ctx))(input.scope.code),
-        report: { ...report, excluded: labelled(report.excluded, req.lang), warnings: labelled(report.warnings, req.lang) },
-        period: { from: formatDateDanish(input.from), to: formatDateDanish(input.to) },
-        linkCourses: can(req.user, 'courses.read'),
-      });
-    } catch (err) {
-      await refuseOverlap(req, res, err);
-    }
+    const done = await renderRefusal(() => validateSubmission(ctx.db, ctx.config.cprKey, actorOf(req), input, req.lang),
+      refuseOverlap(req, res), Conflict);
+    if (done.refused) return;
+    const report = done.value;
+    res.render('submissions/report', {
+      title: t(req.lang, 'submissions.report_title'), input, scopeLabel: (await scopeLabeller(ctx))(input.scope.code),
+      report: { ...report, excluded: labelled(report.excluded, req.lang), warnings: labelled(report.warnings, req.lang) },
+      period: { from: formatDateDanish(input.from), to: formatDateDanish(input.to) },
+      linkCourses: can(req.user, 'courses.read'),
+    });
   });
 
   r.post('/indberetning', gate, async (req, res) => {
     const input = await readForm(req, res);
     if (!input) return;
-    try {
-      const manifest = await createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: userOf(req).email }, input, new Date(), req.lang);
-      res.redirect(303, `/indberetning/${manifest.id}`);
-    } catch (err) {
-      await refuseOverlap(req, res, err);
-    }
+    const done = await renderRefusal(
+      () => createSubmission(ctx.db, ctx.config.cprKey, { ...actorOf(req), email: userOf(req).email }, input, new Date(), req.lang),
+      refuseOverlap(req, res), Conflict);
+    if (!done.refused) res.redirect(303, `/indberetning/${done.value.id}`);
   });
 
   r.get('/indberetning/:id', gate, async (req, res) => {

@@ -6,6 +6,7 @@ import { setFlash } from '../../http/render';
 import { t } from '../../i18n';
 import { annulCourse, CourseValidationError, getCourse, type CourseRecord } from '../service';
 import { courseIdOf, courseScope, showCpr } from './scope';
+import { renderRefusal } from '../../http/refusal';
 
 function renderAnnul(req: Request, res: Response, status: number, record: CourseRecord, reason: string, error?: string, alert?: string) {
   const lang = req.lang;
@@ -32,20 +33,17 @@ export function annul(ctx: AppContext): RequestHandler {
     const id = courseIdOf(req);
     const reason = typeof req.body?.reason === 'string' ? req.body.reason : '';
     const version = /^\d+$/.test(String(req.body?.version ?? '')) ? Number(req.body.version) : null;
-    try {
-      await annulCourse(cs, id, reason, version);
-    } catch (err) {
+    const done = await renderRefusal(() => annulCourse(cs, id, reason, version), async (err) => {
       if (err instanceof CourseValidationError) {
         return renderAnnul(req, res, 400, await getCourse(cs, id), reason, t(req.lang, 'courses.pages.annul_reason_required'));
       }
       if (err instanceof Conflict && err.code === 'version_conflict') {
         return renderAnnul(req, res, 409, err.current as CourseRecord, reason, undefined, err.message);
       }
-      if (err instanceof HttpError && err.status === 400) {
-        return renderAnnul(req, res, 400, await getCourse(cs, id), reason, undefined, err.message);
-      }
+      if (err.status === 400) return renderAnnul(req, res, 400, await getCourse(cs, id), reason, undefined, err.message);
       throw err;
-    }
+    }, HttpError);
+    if (done.refused) return;
     setFlash(res, 'courses.pages.annulled_flash');
     res.redirect(303, `/forloeb/${id}`);
   };

@@ -9,6 +9,7 @@ import { CourseValidationError, getCourse, updateCourse, type CourseRecord } fro
 import { isVariableName, type CourseValues, type FormSection, type VariableName } from '../variables';
 import { courseView, SECTIONS, type Refusal } from './course-view';
 import { courseIdOf, courseScope } from './scope';
+import { renderRefusal } from '../../http/refusal';
 
 function renderCourse(req: Request, res: Response, status: number, record: CourseRecord, refusal?: Refusal): void {
   res.status(status).render('courses/course', courseView(record, req.lang, can(req.user, 'courses.write'), refusal));
@@ -68,22 +69,18 @@ export function saveSection(ctx: AppContext): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const typed = sectionInput(section, body);
     const parsed = parseCourseInput({ ...typed, version: body.version }, 'form');
-    try {
-      await updateCourse(cs, id, parsed.values, parsed.version, { clear: clearList(body), inputIssues: parsed.issues, seen: seenValues(section, body) });
-    } catch (err) {
-      if (err instanceof CourseValidationError) {
-        const record = await getCourse(cs, id);
-        return renderCourse(req, res, 400, record, { section, typed, errors: err.fields, inapplicable: err.inapplicable });
-      }
-      if (err instanceof Conflict && err.code === 'version_conflict') {
-        return renderCourse(req, res, 409, err.current as CourseRecord, { section, typed, errors: {}, conflict: true });
-      }
-      if (err instanceof Conflict) {
-        const record = await getCourse(cs, id);
-        return renderCourse(req, res, 409, record, { section, typed, errors: err.fields, alert: err.message });
-      }
-      throw err;
-    }
+    const done = await renderRefusal(
+      () => updateCourse(cs, id, parsed.values, parsed.version, { clear: clearList(body), inputIssues: parsed.issues, seen: seenValues(section, body) }),
+      async (err) => {
+        if (err instanceof CourseValidationError) {
+          return renderCourse(req, res, 400, await getCourse(cs, id), { section, typed, errors: err.fields, inapplicable: err.inapplicable });
+        }
+        if (err.code === 'version_conflict' && err instanceof Conflict) {
+          return renderCourse(req, res, 409, err.current as CourseRecord, { section, typed, errors: {}, conflict: true });
+        }
+        return renderCourse(req, res, 409, await getCourse(cs, id), { section, typed, errors: err.fields, alert: err.message });
+      }, [CourseValidationError, Conflict]);
+    if (done.refused) return;
     setFlash(res, 'courses.pages.saved');
     res.redirect(303, `/forloeb/${id}#${section}`);
   };

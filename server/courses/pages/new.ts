@@ -10,6 +10,7 @@ import { issueMessage, parseCourseInput } from '../schemas';
 import { CourseValidationError, createCourse, listCourses, type CourseRecord } from '../service';
 import { courseScope, showCpr, stateBadge } from './scope';
 import { referralPrefill } from '../../pathway/pages';
+import { renderRefusal } from '../../http/refusal';
 
 interface Step2 { typed: Record<string, string>; errors: Record<string, string>; known: CourseRecord[]; alert?: string }
 
@@ -75,15 +76,14 @@ export function createCoursePage(ctx: AppContext): RequestHandler {
     if (body.step === 'cpr') return cprStep(ctx, req, res, typeof body.cpr === 'string' ? body.cpr : '');
     const typed = sectionInput('henvisning', body);
     const parsed = parseCourseInput(typed, 'form');
-    let record: CourseRecord;
-    try {
-      record = await createCourse(courseScope(ctx, req), parsed.values, { inputIssues: parsed.issues });
-    } catch (err) {
-      if (!(err instanceof CourseValidationError) && !(err instanceof Conflict)) throw err;
-      const known = await knownCourses(ctx, req, normaliseCpr(typed.cpr));
-      const alert = err instanceof Conflict ? err.message : undefined;
-      return renderStep2(req, res, err.status, { typed, errors: err.fields, known, alert });
-    }
+    const done = await renderRefusal(() => createCourse(courseScope(ctx, req), parsed.values, { inputIssues: parsed.issues }),
+      async (err) => {
+        const known = await knownCourses(ctx, req, normaliseCpr(typed.cpr));
+        const alert = err instanceof Conflict ? err.message : undefined;
+        return renderStep2(req, res, err.status, { typed, errors: err.fields, known, alert });
+      }, [CourseValidationError, Conflict]);
+    if (done.refused) return;
+    const record = done.value;
     setFlash(res, 'courses.pages.created');
     res.redirect(303, `/forloeb/${record.id}`);
   };
