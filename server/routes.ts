@@ -5,7 +5,7 @@ import { coursesApi } from './courses/api';
 import { coursePages } from './courses/routes';
 import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
-import { standardsRoutes } from './dashboard/standards-routes';
+import { standardsRoutes } from './standards';
 import type { AppContext } from './http/context';
 import { keepaliveRoutes } from './auth/keepalive';
 import { fhirApi, fhirAdminRoutes } from './fhir';

@@ -37,7 +37,7 @@ export function dashboardRoutes(ctx: AppContext): Router {
 
   router.get('/indikatorer', read, async (req, res) => {
     const page = await dashboardPage(db, req, userOf(req));
-    res.status(page.status).render('indicators/dashboard', page);
+    res.status(page.status).render('dashboard/dashboard', page);
   });
 
   router.get('/indikatorer/resultater.:format', read, async (req, res) => {
@@ -50,12 +50,12 @@ export function dashboardRoutes(ctx: AppContext): Router {
 
   router.get('/indikatorer/:id', read, async (req, res) => {
     const id = indicatorParam(req);
-    res.render('indicators/detail', await detailPage(db, req, userOf(req), id));
+    res.render('dashboard/detail', await detailPage(db, req, userOf(req), id));
   });
 
   router.get('/indikatorer/:id/forloeb', read, async (req, res) => {
     const id = indicatorParam(req);
-    res.render('indicators/drilldown', await drillDownPage(db, req, userOf(req), id));
+    res.render('dashboard/drilldown', await drillDownPage(db, req, userOf(req), id));
   });
 
   router.get('/indikatorer/:id/:chart.:format', read, async (req, res) => chartDownload(ctx, req, res));

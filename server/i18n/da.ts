@@ -173,7 +173,7 @@ export const da = {
     bad_request: 'Ugyldig forespørgsel.',
   },
   admin: {
-    /** The standards page takes the standard in percent (server/dashboard/standards-routes.ts). */
+    /** The standards page takes the standard in percent (server/standards/schemas.ts). */
     standards: {
       threshold: 'Standard (procent)',
       threshold_hint: 'Et helt tal fra 0 til 100, fx 80 for "mindst 80 %".',

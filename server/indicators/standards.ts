@@ -1,10 +1,5 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
-import { Lang, t } from '../i18n';
-import { Invalid } from '../http/errors';
-import { nowIso } from '../time';
-import { INDICATOR_IDS, IndicatorId } from './definitions';
-import { isPeriodCode, parsePeriod } from './periods';
+import type { IndicatorId } from './definitions';
 
 /** Indicator standards: thresholds in hundredths with a valid-from date (the first day of a period). */
 export interface StandardRow {
@@ -41,6 +36,7 @@ function toStandardRow(r: Record<string, unknown>): StandardRow {
   return { ...r, id: Number(r.id), threshold: Number(r.threshold), created_by: (r.created_by as number | null) ?? null } as StandardRow;
 }
 
+/** Every standard, by indicator and valid_from. */
 export async function listStandards(db: Knex): Promise<StandardRow[]> {
   const rows = await db('indicator_standards').select('*').orderBy([{ column: 'indicator_id' }, { column: 'valid_from' }]);
   return rows.map(toStandardRow);
@@ -55,52 +51,24 @@ export function thresholdOn(standards: readonly StandardRow[], indicatorId: Indi
   return found ? found.threshold : null;
 }
 
-const standardInput = z.object({
-  indicatorId: z.enum(INDICATOR_IDS),
-  validFrom: z.string().refine(isPeriodCode),
-  threshold: z.string().refine((s) => parseThreshold(s) !== null),
-});
-const MESSAGE_KEYS: Record<string, string> = {
-  indicatorId: 'indicators.standard_indicator_invalid',
-  validFrom: 'indicators.standard_valid_from_invalid',
-  threshold: 'indicators.standard_threshold_invalid',
-};
-
-export interface StandardChange { standard: StandardRow; previous: StandardRow | null }
+/** A standard as stored: hundredths from the first day of a period (`valid_from`), who set it and when. */
+export interface StandardInsert {
+  indicator_id: IndicatorId;
+  valid_from: string;
+  threshold: number;
+  created_at: string;
+  created_by: number | null;
+}
 
 /**
- * Set the standard of an indicator from the start of a period ('2026' or '2026Q3'); one valid from that date
- * already is replaced. Returns the new row and the one it replaced, for the caller's audit row. Only an admin
- * with scope DK may call this (decided by the route). Throws Invalid with field messages in `lang`.
+ * Store a standard (the SQL of the standards page's service, standards/service.ts): one already valid from that
+ * date is replaced. Returns the stored row and the one it replaced; run it inside the caller's transaction.
  */
-export async function setStandard(
-  db: Knex,
-  input: { indicatorId: string; validFrom: string; threshold: string },
-  actor: { userId: number | null },
-  lang: Lang = 'da',
-): Promise<StandardChange> {
-  const parsed = standardInput.safeParse(input);
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0]);
-      fields[field] ??= t(lang, MESSAGE_KEYS[field] ?? 'indicators.standard_threshold_invalid');
-    }
-    throw new Invalid(fields);
-  }
-  const { indicatorId, validFrom, threshold } = parsed.data;
-  const row = {
-    indicator_id: indicatorId,
-    valid_from: parsePeriod(validFrom).first,
-    threshold: parseThreshold(threshold)!,
-    created_at: nowIso(),
-    created_by: actor.userId,
-  };
-  return db.transaction(async (trx) => {
-    const previous = await trx('indicator_standards').where({ indicator_id: row.indicator_id, valid_from: row.valid_from }).first();
-    if (previous) await trx('indicator_standards').where({ id: previous.id }).update(row);
-    else await trx('indicator_standards').insert(row);
-    const saved = await trx('indicator_standards').where({ indicator_id: row.indicator_id, valid_from: row.valid_from }).first();
-    return { standard: toStandardRow(saved), previous: previous ? toStandardRow(previous) : null };
-  });
+export async function upsertStandard(trx: Knex, row: StandardInsert): Promise<{ standard: StandardRow; previous: StandardRow | null }> {
+  const key = { indicator_id: row.indicator_id, valid_from: row.valid_from };
+  const previous = await trx('indicator_standards').where(key).first();
+  if (previous) await trx('indicator_standards').where({ id: previous.id }).update(row);
+  else await trx('indicator_standards').insert(row);
+  const saved = await trx('indicator_standards').where(key).first();
+  return { standard: toStandardRow(saved), previous: previous ? toStandardRow(previous) : null };
 }

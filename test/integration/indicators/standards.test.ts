@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { freshDb, testEngine } from '../../helpers/db';
 import { INDICATORS } from '../../../server/indicators/definitions';
 import { computeResults } from '../../../server/indicators/results';
-import { listStandards, setStandard } from '../../../server/indicators/standards';
+import { listStandards } from '../../../server/indicators/standards';
+import { setStandard } from '../../../server/standards';
 import { HttpError } from '../../../server/http/errors';
 import { addCourses, completedCourse as done } from './fixtures';
 
