@@ -6,7 +6,7 @@ import { isApiRequest } from '../http/request';
 import { secureCookies } from '../config';
 import { findSession, SESSION_COOKIE, touchSession } from './sessions';
 import { verifyToken } from './tokens';
-import { findUserByEmail, toCurrentUser } from './users';
+import { currentUserById, findUserByEmail } from './users';
 
 /**
  * Before login, forms carry a double-submit token kept in its own cookie (issue 8 item 10: login CSRF). Over
@@ -28,18 +28,13 @@ function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
-async function userById(ctx: AppContext, id: number, via: 'session' | 'token') {
-  const row = await ctx.db('users').where('id', id).first();
-  return row ? toCurrentUser(ctx.db, row, via) : undefined;
-}
-
 /** Sets req.user from a Bearer token or the session cookie, and req.csrfToken for the forms. */
 export function authenticate(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (token) {
       const userId = await verifyToken(ctx.db, token);
-      req.user = userId ? await userById(ctx, userId, 'token') : undefined;
+      req.user = userId ? await currentUserById(ctx.db, userId, 'token') : undefined;
       req.csrfToken = '';
       if (!req.user) throw new Unauthenticated();
       return next();
@@ -49,7 +44,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
       const session = await findSession(ctx.db, ctx.config.sessionSecret, sid);
       if (session === 'expired') req.sessionExpired = true;
       else if (session) {
-        req.user = await userById(ctx, session.user_id, 'session');
+        req.user = await currentUserById(ctx.db, session.user_id, 'session');
         // A password's forced change does not concern a login through the identity provider.
         if (req.user && session.oidc_id_token) req.user.mustChangePassword = false;
         if (req.user) {

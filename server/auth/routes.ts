@@ -10,9 +10,9 @@ import { cookieOptions, safeNext } from './login';
 import { reserveSlot, settleSlot } from './login-limits';
 import { endSessionUrl } from './oidc';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, verifyPasswordOrDummy } from './passwords';
-import { createSession, deleteSession, deleteUserSessions, SESSION_COOKIE } from './sessions';
+import { createSession, deleteSession, deleteUserSessions, SESSION_COOKIE, sessionIdToken } from './sessions';
 import { afterPassword } from './totp-routes';
-import { findLoginUser, findUserByEmail, normaliseEmail } from './users';
+import { findLoginUser, findUserByEmail, normaliseEmail, setPassword } from './users';
 
 export const LANG_COOKIE = 'hk_lang';
 
@@ -79,8 +79,8 @@ export function authRoutes(ctx: AppContext): Router {
     let providerLogout: string | undefined;
     if (req.user && req.sessionIdHash) {
       const idHash = req.sessionIdHash;
-      const session = await db('sessions').where('id_hash', idHash).first('oidc_id_token');
-      if (session?.oidc_id_token) providerLogout = await endSessionUrl(config, session.oidc_id_token);
+      const idToken = await sessionIdToken(db, idHash);
+      if (idToken) providerLogout = await endSessionUrl(config, idToken);
       await db.transaction(async (trx) => {
         await deleteSession(trx, idHash);
         await recordAudit(trx, actorOf(req), { action: 'logout', entity: 'user', entityId: req.user!.id, detail: providerLogout ? { provider: true } : undefined });
@@ -123,7 +123,7 @@ export function authRoutes(ctx: AppContext): Router {
     }
     const hash = await hashPassword(next);
     const sid = await db.transaction(async (trx) => {
-      await trx('users').where('id', user.id).update({ password_hash: hash, must_change_password: false, updated_at: new Date().toISOString() });
+      await setPassword(trx, user.id, hash);
       // Other sessions of this user end with the old password; this one gets a fresh id.
       await deleteUserSessions(trx, user.id);
       await recordAudit(trx, actorOf(req), { action: 'password_change', entity: 'user', entityId: user.id });

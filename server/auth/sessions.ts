@@ -64,3 +64,9 @@ export async function deleteUserSessions(db: Knex | Knex.Transaction, userId: nu
 export async function purgeExpiredSessions(db: Knex): Promise<void> {
   await db('sessions').where('expires_at', '<=', new Date().toISOString()).del();
 }
+
+/** The identity provider's id token kept on a session (for the provider's logout), or null. */
+export async function sessionIdToken(db: Knex, idHash: string): Promise<string | null> {
+  const row = await db('sessions').where('id_hash', idHash).first('oidc_id_token');
+  return row?.oidc_id_token ?? null;
+}

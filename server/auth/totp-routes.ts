@@ -11,7 +11,7 @@ import { reserveSlot, settleSlot } from './login-limits';
 import { requireLogin } from './middleware';
 import {
   claimTotpStep, decryptTotpSecret, encryptTotpSecret, enrolmentQr, groupedSecret, matchTotp, newTotpSecret,
-  saveEnrolment, useRecoveryCode,
+  recoveryCodesLeft, saveEnrolment, useRecoveryCode,
 } from './totp';
 import { findLoginUser, rolesOf, type LoginUserRow } from './users';
 
@@ -140,7 +140,7 @@ export function totpRoutes(ctx: AppContext): Router {
 
   router.get('/totp', requireLogin(), async (req, res) => {
     const user = (await findLoginUser(db, { id: req.user!.id }))!;
-    const left = user.totp_secret ? Number((await db('recovery_codes').where('user_id', user.id).whereNull('used_at').count({ n: '*' }))[0].n) : 0;
+    const left = user.totp_secret ? await recoveryCodesLeft(db, user.id) : 0;
     res.render('auth/totp-settings', {
       title: t(req.lang, 'auth_totp.settings_title'),
       status: user.totp_secret ? t(req.lang, 'auth_totp.settings_on', { date: formatDateTimeDanish(user.totp_enrolled_at), left }) : t(req.lang, 'auth_totp.settings_off'),

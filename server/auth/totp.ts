@@ -115,3 +115,9 @@ export async function clearTotp(db: Db, userId: number): Promise<boolean> {
   await db('recovery_codes').where('user_id', userId).del();
   return had;
 }
+
+/** How many of a user's recovery codes are still unused. */
+export async function recoveryCodesLeft(db: Knex, userId: number): Promise<number> {
+  const [row] = await db('recovery_codes').where('user_id', userId).whereNull('used_at').count({ n: '*' });
+  return Number(row.n);
+}

@@ -86,3 +86,14 @@ export async function unlinkOidc(db: Knex, actor: Actor, email: string): Promise
     return true;
   });
 }
+
+/** The request's user by id (undefined when no such active user or scope). */
+export async function currentUserById(db: Knex, id: number, via: 'session' | 'token'): Promise<CurrentUser | undefined> {
+  const row = await db('users').where('id', id).first();
+  return row ? toCurrentUser(db, row, via) : undefined;
+}
+
+/** A user's new password (hashed), no longer a one-time password; in the caller's transaction. */
+export async function setPassword(db: Knex | Knex.Transaction, userId: number, passwordHash: string): Promise<void> {
+  await db('users').where('id', userId).update({ password_hash: passwordHash, must_change_password: false, updated_at: new Date().toISOString() });
+}
