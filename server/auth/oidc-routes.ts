@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import type { AppContext } from '../http/context';
 import { NotFound } from '../http/errors';
+import { renderRefusal } from '../http/refusal';
 import { t } from '../i18n';
 import { endFlow, findFlow, FLOW_COOKIE, startFlow } from './flows';
 import { completeLogin, cookieOptions, safeNext } from './login';
@@ -65,21 +66,14 @@ export function oidcRoutes(ctx: AppContext): Router {
     res.clearCookie(FLOW_COOKIE.oidc, { path: '/' });
     // No kept state (none started here, expired, or already used): nothing to check the answer against.
     if (!flow || !(await endFlow(db, flow.idHash))) return refuse(ctx, req, res, 'state', { detail: 'no login in progress' });
-    let identity: OidcIdentity;
-    let found: { user: LoginUserRow; linked: boolean };
-    try {
-      identity = await finishOidcLogin(config, new URL(config.publicUrl + req.originalUrl), flow.data);
-    } catch (err) {
-      if (err instanceof OidcRefused) return refuse(ctx, req, res, err.reason, { detail: err.message.slice(0, 300) });
-      throw err;
-    }
-    try {
-      found = await userForIdentity(ctx, identity);
-    } catch (err) {
-      if (err instanceof OidcRefused) return refuse(ctx, req, res, err.reason, { email: identity.email, issuer: identity.issuer, sub: identity.sub });
-      throw err;
-    }
-    const { user, linked } = found;
+    const answer = await renderRefusal(() => finishOidcLogin(config, new URL(config.publicUrl + req.originalUrl), flow.data),
+      (err) => refuse(ctx, req, res, err.reason, { detail: err.message.slice(0, 300) }), OidcRefused);
+    if (answer.refused) return;
+    const identity: OidcIdentity = answer.value;
+    const found = await renderRefusal(() => userForIdentity(ctx, identity),
+      (err) => refuse(ctx, req, res, err.reason, { email: identity.email, issuer: identity.issuer, sub: identity.sub }), OidcRefused);
+    if (found.refused) return;
+    const { user, linked } = found.value;
     if (linked) {
       await recordAudit(db, { ...actorOf(req), userId: user.id, email: user.email, scope: user.scope },
         { action: 'oidc_link', entity: 'user', entityId: user.id, recordScope: user.scope, detail: { issuer: identity.issuer, sub: identity.sub } });
