@@ -1,14 +1,18 @@
+import type { VariableName } from '../courses/variables';
+
 /**
  * Conditions on one course, as data. They are evaluated by SQL's own three-valued logic: a condition on the
  * value of an unregistered variable is unknown (NULL), `registered` and `flag` are always known. That is exactly
  * indicators.md's missing rule — a course whose population condition is unknown could be in the population for
  * some value of the unregistered variable, a false one is excluded by registered values whatever else is missing.
  */
-export type CourseColumn =
-  | 'referral_date' | 'start_date' | 'end_date' | 'not_started_reason' | 'outcome' | 'training_planned'
-  | 'training_attended' | 'test_type' | 'test_start_value' | 'test_end_value' | 'smoking_start' | 'smoking_end'
-  | 'diet' | 'education' | 'hads_d_end' | 'gp_note_sent' | 'complete' | 'diagnosis_group' | 'hads_a_start'
-  | 'hads_d_start' | 'hads_a_end' | 'ldl_end' | 'bp_sys_end' | 'bp_dia_end';
+
+/**
+ * A column of `courses` a condition may read: every dictionary variable stored on the course (so a new variable is
+ * usable in an indicator without touching this file), and the derived `complete` flag. CPR and name live on the
+ * patient, never in an indicator.
+ */
+export type CourseColumn = Exclude<VariableName, 'cpr' | 'patient_name'> | 'complete';
 
 export type Condition =
   /** the variable is registered (known either way: not registering it is the answer) */
