@@ -53,7 +53,8 @@ export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   const views = rows.map((r) => ({ ...resultView(r, lang), href: `/indikatorer/${r.indicator_id}?${query}` }));
   const counts = { met: 0, not_met: 0, few_data: 0 };
   for (const v of views) counts[v.status]++;
-  const errors = picked.id ? [] : [{ field: 'indikator', message: t(lang, 'indicators.pages.chart_indicator_invalid') }];
+  const range = { first: INDICATORS[0].id, last: INDICATORS[INDICATORS.length - 1].id };
+  const errors = picked.id ? [] : [{ field: 'indikator', message: t(lang, 'indicators.pages.chart_indicator_invalid', range) }];
   const chosen = picked.id ? views.find((v) => v.row.indicator_id === picked.id) : undefined;
   return {
     status: picked.id ? 200 : 400,

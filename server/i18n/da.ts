@@ -670,7 +670,7 @@ export const da = {
       charts_intro: 'Udvikling, sammenligning og tragtdiagram for én indikator. Vælg indikatoren øverst på siden; tallene står også i tabellerne.',
       charts_heading: 'Grafer – {id} {name}',
       chart_indicator: 'Indikator i graferne',
-      chart_indicator_invalid: 'Vælg en indikator fra listen (HK01–HK14).',
+      chart_indicator_invalid: 'Vælg en indikator fra listen ({first}–{last}).',
       open_detail: 'Se definitionen og hele indikatorsiden',
       chart_fallback: 'Diagrammet kræver JavaScript. Samme tal står i tabellen.',
       period_col: 'Periode',

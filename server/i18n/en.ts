@@ -668,7 +668,7 @@ export const en: typeof da = {
       charts_intro: 'Trend, comparison and funnel plot for one indicator. Choose the indicator at the top of the page; the tables hold the same numbers.',
       charts_heading: 'Charts – {id} {name}',
       chart_indicator: 'Indicator in the charts',
-      chart_indicator_invalid: 'Choose an indicator from the list (HK01–HK14).',
+      chart_indicator_invalid: 'Choose an indicator from the list ({first}–{last}).',
       open_detail: 'See the definition and the full indicator page',
       chart_fallback: 'The chart needs JavaScript. The table holds the same numbers.',
       period_col: 'Period',
