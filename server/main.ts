@@ -1,11 +1,11 @@
 import http from 'node:http';
 import { createApp } from './app';
 import crypto from 'node:crypto';
-import { oidcClient } from './auth/oidc';
+import { oidcClient } from './auth';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createDb, migrate } from './db/connect';
-import { purgeExpiredSessions } from './auth/sessions';
-import { purgeOldCounters } from './auth/login-limits';
+import { purgeExpiredSessions } from './auth';
+import { purgeOldCounters } from './auth';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
 import { fillPatientDemographics } from './courses/patients';

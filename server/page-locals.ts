@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { type Action, can, type CurrentUser, scopeNames } from './access';
-import { IDLE_MINUTES } from './auth/sessions';
+import { IDLE_MINUTES } from './auth';
 import type { AppContext } from './http/context';
 import { FLASH_COOKIE } from './http/render';
 import { overdueUnmatchedCount } from './pathway/referral-queries';

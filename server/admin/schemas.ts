@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../access';
-import { MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { MIN_PASSWORD_LENGTH } from '../auth';
 
 /** Issue messages are keys under admin.errors in the i18n catalogues; routes and the CLI translate them. */
 const text = (requiredKey: string, max: number, tooLongKey = 'too_long') =>

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit/record';
 import type { Scope } from '../access';
-import { IssuedToken, issueToken, revokeToken, revokeUserTokens } from '../auth/tokens';
+import { IssuedToken, issueToken, revokeToken, revokeUserTokens } from '../auth';
 import { Invalid, NotFound } from '../http/errors';
 import { getTokenInScope, getUserInScope } from './queries';
 

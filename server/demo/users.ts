@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Role } from '../access';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword } from '../auth';
 import { userNameColumns } from '../admin/queries';
-import { encryptTotpSecret } from '../auth/totp';
+import { encryptTotpSecret } from '../auth';
 import { nowIso } from '../time';
 
 export const DEMO_PASSWORD = 'hjerte-demo-1234';

@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { checkMultipartCsrf } from '../auth/middleware';
+import { checkMultipartCsrf } from '../auth';
 import { HttpError, Invalid } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { FileFault } from './parse';

@@ -1,5 +1,5 @@
 import { Action, can, type CurrentUser } from '../../access';
-import { findUserByEmail, toCurrentUser } from '../../auth/users';
+import { findUserByEmail, toCurrentUser } from '../../auth';
 import type { Actor } from '../../audit/record';
 import type { Db } from '../../db/connect';
 import { t } from '../../i18n';

@@ -1,5 +1,5 @@
 import { revokeAllTokensOf, issueTokenFor } from '../../admin/tokens';
-import { findUserByEmail } from '../../auth/users';
+import { findUserByEmail } from '../../auth';
 import type { Db } from '../../db/connect';
 import { formatDateDanish } from '../../time';
 import { CLI_ACTOR, CliCommand, CliFailure, cliText, parseOptions, UsageError, wantsHelp } from '../command';

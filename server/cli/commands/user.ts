@@ -1,7 +1,7 @@
 import { parseInput, userCreateSchema } from '../../admin/schemas';
 import { createUser } from '../../admin/service';
 import { t } from '../../i18n';
-import { unlinkOidc } from '../../auth/users';
+import { unlinkOidc } from '../../auth';
 import { CLI_ACTOR, CliCommand, CliContext, CliFailure, cliText, parseOptions, UsageError, wantsHelp } from '../command';
 
 const USAGE = `Brug: npm run cli -- user create --email E --name N --roles R[,R…] --scope S [--password P]
