@@ -2,7 +2,8 @@ import type { CookieOptions, Request, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import { secureCookies, type Config } from '../config';
 import type { AppContext } from '../http/context';
-import { createSession, deleteSession, SESSION_COOKIE } from './sessions';
+import { createSession, deleteSession, deleteUserSessions, SESSION_COOKIE } from './sessions';
+import { setPassword } from './users';
 
 /**
  * Only local paths are followed after login (no open redirect): one leading slash, no scheme, no backslash, not
@@ -34,4 +35,26 @@ export async function completeLogin(ctx: AppContext, req: Request, res: Response
   });
   res.cookie(SESSION_COOKIE, sid, cookieOptions(ctx.config));
   return user.must_change_password && opts.method !== 'oidc' ? '/adgangskode' : safeNext(opts.next);
+}
+
+/** Log out: the session row goes and the `logout` audit row is written, in one transaction. */
+export async function endLogin(ctx: AppContext, req: Request, idHash: string, viaProvider: boolean): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    await deleteSession(trx, idHash);
+    await recordAudit(trx, actorOf(req), { action: 'logout', entity: 'user', entityId: req.user!.id, detail: viaProvider ? { provider: true } : undefined });
+  });
+}
+
+/**
+ * A user's own password change (already checked): the new hash stored, the user's other sessions ended, the audit
+ * row, and a fresh session whose id it returns (for the cookie) — one transaction.
+ */
+export async function changeOwnPassword(ctx: AppContext, req: Request, userId: number, passwordHash: string): Promise<string> {
+  return ctx.db.transaction(async (trx) => {
+    await setPassword(trx, userId, passwordHash);
+    // Other sessions of this user end with the old password; this one gets a fresh id.
+    await deleteUserSessions(trx, userId);
+    await recordAudit(trx, actorOf(req), { action: 'password_change', entity: 'user', entityId: userId });
+    return createSession(trx, ctx.config.sessionSecret, userId, req.ip ?? null);
+  });
 }

@@ -6,13 +6,13 @@ import { formErrorView, FormError } from '../http/forms';
 import { setFlash } from '../http/render';
 import { isLang, t } from '../i18n';
 import { requireLogin } from './middleware';
-import { cookieOptions, safeNext } from './login';
+import { changeOwnPassword, cookieOptions, endLogin, safeNext } from './login';
 import { reserveSlot, settleSlot } from './login-limits';
 import { endSessionUrl } from './oidc';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword, verifyPasswordOrDummy } from './passwords';
-import { createSession, deleteSession, deleteUserSessions, SESSION_COOKIE, sessionIdToken } from './sessions';
+import { SESSION_COOKIE, sessionIdToken } from './sessions';
 import { afterPassword } from './totp-routes';
-import { findLoginUser, findUserByEmail, normaliseEmail, setPassword } from './users';
+import { findLoginUser, findUserByEmail, normaliseEmail } from './users';
 
 export const LANG_COOKIE = 'hk_lang';
 
@@ -81,10 +81,7 @@ export function authRoutes(ctx: AppContext): Router {
       const idHash = req.sessionIdHash;
       const idToken = await sessionIdToken(db, idHash);
       if (idToken) providerLogout = await endSessionUrl(config, idToken);
-      await db.transaction(async (trx) => {
-        await deleteSession(trx, idHash);
-        await recordAudit(trx, actorOf(req), { action: 'logout', entity: 'user', entityId: req.user!.id, detail: providerLogout ? { provider: true } : undefined });
-      });
+      await endLogin(ctx, req, idHash, !!providerLogout);
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(res, 'auth.logged_out');
@@ -122,13 +119,7 @@ export function authRoutes(ctx: AppContext): Router {
       });
     }
     const hash = await hashPassword(next);
-    const sid = await db.transaction(async (trx) => {
-      await setPassword(trx, user.id, hash);
-      // Other sessions of this user end with the old password; this one gets a fresh id.
-      await deleteUserSessions(trx, user.id);
-      await recordAudit(trx, actorOf(req), { action: 'password_change', entity: 'user', entityId: user.id });
-      return createSession(trx, config.sessionSecret, user.id, req.ip ?? null);
-    });
+    const sid = await changeOwnPassword(ctx, req, user.id, hash);
     res.cookie(SESSION_COOKIE, sid, cookies);
     setFlash(res, 'auth.password_changed');
     res.redirect(303, '/');
