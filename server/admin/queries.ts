@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../access';
-import { Scope, scopeContains, whereScopeCodesInScope } from '../access';
+import { type Role, Scope, scopeContains, whereScopeCodesInScope } from '../access';
 import { dbBool } from '../db/codecs';
 import { byteOrder, containsPattern, danishSortKey, foldText } from '../db/danish';
 

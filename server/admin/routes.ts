@@ -1,14 +1,12 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { actorOf } from '../audit/record';
-import { ROLES } from '../access';
-import { requireAccess } from '../access';
+import { ROLES, requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { NotFound } from '../http/errors';
 import { typedValues } from '../http/forms';
 import { renderRefusal } from '../http/refusal';
 import { setFlash } from '../http/render';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { logRoutes } from './log-routes';
 import { grantableScopes, getUserInScope, listUsers, PAGE_SIZE, scopeLabels } from './queries';

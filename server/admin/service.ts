@@ -1,11 +1,7 @@
 import type { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit/record';
-import { Role, rolesFitScope } from '../access';
-import { generateOneTimePassword, hashPassword } from '../auth';
-import { resolveScope, Scope, scopeContains } from '../access';
-import { deleteUserSessions } from '../auth';
-import { clearTotp } from '../auth';
-import { revokeUserTokens } from '../auth';
+import { Role, rolesFitScope, resolveScope, Scope, scopeContains } from '../access';
+import { generateOneTimePassword, hashPassword, deleteUserSessions, clearTotp, revokeUserTokens } from '../auth';
 import { Invalid, NotFound } from '../http/errors';
 import { nowIso } from '../time';
 import { AdminUser, getUserInScope, userNameColumns } from './queries';

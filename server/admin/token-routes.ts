@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { typedValues } from '../http/forms';
 import { renderRefusal } from '../http/refusal';
 import { setFlash } from '../http/render';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { activeUsersInScope, listTokens, PAGE_SIZE } from './queries';
 import { fieldMessages, idParam, invalidToErrors, noStore, pageParam, pager } from './page-helpers';

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { dbBool } from '../db/codecs';
-import type { CurrentUser, Role } from '../access';
-import { resolveScope } from '../access';
+import { type CurrentUser, type Role, resolveScope } from '../access';
 
 export interface UserRow {
   id: number;

@@ -1,9 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { Conflict, Invalid } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { codesOf } from './code-lists';
 import { COURSE_STATES, type CourseState } from './completeness';

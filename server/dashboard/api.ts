@@ -1,10 +1,8 @@
-import { indicatorScope } from '../access';
+import { indicatorScope, requireAccess, userOf } from '../access';
 import { Router } from 'express';
 import type { Request } from 'express';
-import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';
 import { isPeriodCode } from '../indicators/periods';

@@ -1,8 +1,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { actorOf, recordAudit } from '../audit/record';
-import type { CurrentUser } from '../access';
-import { can } from '../access';
+import { type CurrentUser, can } from '../access';
 import { Forbidden, NotFound } from '../http/errors';
 import { t } from '../i18n';
 import { indicatorById, IndicatorId } from '../indicators/definitions';

@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../access';
-import { can, indicatorScope } from '../access';
+import { type CurrentUser, can, indicatorScope } from '../access';
 import { formErrorView } from '../http/forms';
 import { Lang, t } from '../i18n';
 import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { NotFound } from '../http/errors';
-import { userOf } from '../access';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';
 import { drillDownPage } from './drilldown-page';
 import { FUNNEL_COLUMNS, isDownloadFormat, RESULT_COLUMNS, sendDownload } from './downloads';

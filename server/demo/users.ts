@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../access';
-import { hashPassword } from '../auth';
+import { hashPassword, encryptTotpSecret } from '../auth';
 import { userNameColumns } from '../admin/queries';
-import { encryptTotpSecret } from '../auth';
 import { nowIso } from '../time';
 
 export const DEMO_PASSWORD = 'hjerte-demo-1234';

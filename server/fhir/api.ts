@@ -1,9 +1,8 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { HttpError, Invalid, TooLarge, UnsupportedMediaType } from '../http/errors';
-import { userOf } from '../access';
 import { t, type Lang } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge } from '../imports/api';
 import { SYSTEM } from './codes';

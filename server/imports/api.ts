@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import { exportSnapshot, writeCourseExport } from '../courses/export';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge, UnsupportedMediaType } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { today } from '../time';
 import { runImport } from './service';

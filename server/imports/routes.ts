@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge } from '../http/errors';
 import { renderRefusal } from '../http/refusal';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge, sendCourseExport } from './api';
 import { runImport, type ImportReport } from './service';

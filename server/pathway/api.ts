@@ -1,17 +1,15 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { can, type Action } from '../access';
+import { can, type Action, userOf, requireAccess } from '../access';
 import { recordAudit, actorOf } from '../audit/record';
 import { cprLookupHash, normaliseCpr } from '../courses/cpr';
 import type { AppContext } from '../http/context';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { today } from '../time';
 import { hospitals } from './hospitals';
 import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow, referralsInReach } from './referral-queries';
 import { submitReferral, withdrawReferral, type ReferralCtx } from './referrals';
 import { fixed4, sendDownload } from '../dashboard/downloads';
-import { requireAccess } from '../access';
 import { importReferrals } from './import';
 import { queryFlag, refuseDeclaredTooLarge } from '../imports/api';
 import { UnsupportedMediaType } from '../http/errors';

@@ -1,13 +1,11 @@
 import { Router, type Request } from 'express';
-import { can, type CurrentUser } from '../access';
+import { can, type CurrentUser, requireAccess, userOf } from '../access';
 import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_UNIT_TYPES, pathwayRows } from './results';
 import { RESULTS } from './counts';
-import { requireAccess } from '../access';
 import { actorOf, recordAudit } from '../audit/record';
 import { codeLabel, codesOf } from '../courses/code-lists';
 import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
 import { hospitals } from './hospitals';

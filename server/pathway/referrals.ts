@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { CurrentUser } from '../access';
-import { whereInScope, whereSentFromScope, type Scope } from '../access';
+import { type CurrentUser, whereInScope, whereSentFromScope, type Scope } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../courses/cpr';
 import { Conflict, Invalid, NotFound } from '../http/errors';

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { indicatorScope, onlyHospital, type CurrentUser } from '../access';
-import { unitInsideScope, whereSentFromScope } from '../access';
+import { indicatorScope, onlyHospital, type CurrentUser, unitInsideScope, whereSentFromScope } from '../access';
 import { NotFound, Invalid } from '../http/errors';
 import { isPeriodCode, lastQuarterOf, parsePeriod, quartersEndingWith, type Period } from '../indicators/periods';
 import { isFewData, proportion, wilsonInterval } from '../indicators/stats';

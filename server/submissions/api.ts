@@ -1,9 +1,8 @@
 import { Router, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { requireAccess } from '../access';
+import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
 import { Invalid } from '../http/errors';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { parseSubmissionRequest, readId, readPart } from './schemas';
 import { createSubmission, downloadPart, submissionLog, validateSubmission } from './service';

@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { can } from '../access';
-import { requireAccess } from '../access';
-import { scopeNames } from '../access';
+import { can, requireAccess, scopeNames, userOf } from '../access';
 import { label } from '../courses/schemas';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
@@ -10,7 +8,6 @@ import type { AppContext } from '../http/context';
 import { Conflict, NotFound } from '../http/errors';
 import { invalidFields, renderRefusal } from '../http/refusal';
 import { formErrorView, typedValues } from '../http/forms';
-import { userOf } from '../access';
 import { t } from '../i18n';
 import { sendFile } from './api';
 import { parseSubmissionRequest, readId, readPart, submittableScopes } from './schemas';
