@@ -8,6 +8,7 @@ import { oidcRoutes } from './auth';
 import { authRoutes, LANG_COOKIE } from './auth';
 import { totpRoutes } from './auth';
 import type { AppContext } from './http/context';
+import { recordRefusal } from './audit/record';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { noStoreWhenLoggedIn } from './http/cache-control';
 import { normaliseInput, refuseInputFaults } from './http/input';
@@ -97,6 +98,6 @@ export function createApp(ctx: AppContext): Express {
 
   app.use(fhirErrorHandler(ctx));
   app.use(notFoundHandler());
-  app.use(errorHandler(ctx));
+  app.use(errorHandler(ctx, (req, hint, status) => recordRefusal(ctx.db, req, hint, status)));
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { pathWithoutQuery } from '../http/request';
 import { nowIso } from '../time';
 
 /** Who did it, from where. */
@@ -56,4 +57,15 @@ export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...
   const rows = entries.map((e) => row(actor, e, at));
   // Chunked: SQLite limits bound variables per statement.
   for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500));
+}
+
+/**
+ * The `access_denied` row of a refused patient-level request (403 by the gate, 404 out of scope): the entity and
+ * id of the hint; detail = status, method and the path without its query (a query could hold a CPR).
+ */
+export async function recordRefusal(db: Knex, req: Request, hint: { entity: string; entityId?: string | number | null }, status: number): Promise<void> {
+  await recordAudit(db, actorOf(req), {
+    action: 'access_denied', entity: hint.entity, entityId: hint.entityId ?? null,
+    detail: { status, method: req.method, path: pathWithoutQuery(req.originalUrl) },
+  });
 }

@@ -1,8 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { actorOf, recordAudit } from '../audit/record';
 import { t } from '../i18n';
 import type { AppContext } from './context';
-import { Conflict, HttpError, Invalid, NotFound, TooLarge, Unauthenticated, UnsupportedMediaType } from './errors';
+import { type AuditHint, Conflict, HttpError, Invalid, NotFound, TooLarge, Unauthenticated, UnsupportedMediaType } from './errors';
 import { isApiRequest, pathWithoutQuery } from './request';
 
 /** Body-parser and similar library errors carry a status and a type; map them to our typed errors. */
@@ -36,8 +35,14 @@ export function notFoundHandler(): RequestHandler {
   return (req) => { throw req.user ? new NotFound() : new Unauthenticated(); };
 }
 
-/** The one error handler: typed errors become a page or {error:{code,message,fields}}; the rest are logged as 500. */
-export function errorHandler(ctx: AppContext): ErrorRequestHandler {
+/** Writes the `access_denied` audit row of a refused patient-level request (audit/record.ts's recordRefusal). */
+export type RefusalRecorder = (req: Request, hint: AuditHint, status: number) => Promise<void>;
+
+/**
+ * The one error handler: typed errors become a page or {error:{code,message,fields}}; the rest are logged as 500.
+ * A 403/404 carrying an audit hint is written by `recordRefusal` first (given by app.ts, so http/ needs no feature).
+ */
+export function errorHandler(ctx: AppContext, recordRefusal: RefusalRecorder): ErrorRequestHandler {
   return async (err, req, res, _next) => {
     const typed: HttpError | undefined = err instanceof HttpError ? err : fromLibraryError(err);
     if (!typed) {
@@ -51,10 +56,7 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
 
     if (typed?.audit) {
       try {
-        await recordAudit(ctx.db, actorOf(req), {
-          action: 'access_denied', entity: typed.audit.entity, entityId: typed.audit.entityId ?? null,
-          detail: { status, method: req.method, path: pathWithoutQuery(req.originalUrl) },
-        });
+        await recordRefusal(req, typed.audit, status);
       } catch (auditErr) {
         ctx.logger.error({ err: auditErr }, 'could not audit a refused access');
       }
