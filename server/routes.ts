@@ -1,13 +1,12 @@
 import type { Router } from 'express';
 import { adminRoutes } from './admin/routes';
-import { authApi } from './auth';
+import { authApi, keepaliveRoutes } from './auth';
 import { coursesApi } from './courses/api';
 import { coursePages } from './courses/routes';
 import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './standards';
 import type { AppContext } from './http/context';
-import { keepaliveRoutes } from './auth';
 import { fhirApi, fhirAdminRoutes } from './fhir';
 import { importsApi } from './imports/api';
 import { importsRoutes } from './imports/routes';
