@@ -31,7 +31,7 @@ describe('FHIR intake: one commit per delivery report', () => {
     return seen;
   }
 
-  const writes = (st: { sql: string }[]) => st.filter((x) => /^\s*(insert|update|delete)\b/i.test(x.sql));
+  const writes = <T extends { sql: string }>(st: T[]) => st.filter((x) => /^\s*(insert|update|delete)\b/i.test(x.sql));
 
   it('an accepted bundle (created, then updated, then unchanged) writes only inside its transaction, bundle log included', async () => {
     for (const bundle of [s.step1(), s.step2(), s.step2()]) {
