@@ -45,6 +45,8 @@ export async function isMunicipalitySor(db: Db, sor: string, municipalityCode: s
   return k?.kind === 'municipality' && k.municipality === municipalityCode;
 }
 
+const IDS_PER_STATEMENT = 5000;
+
 /**
  * The citizen's stored resources, and any other rows with the given keys (`Type/id`), in one statement: a UNION ALL
  * of the citizen's rows and, per type, an IN on the id, so both engines seek the unique (municipality_code,
@@ -57,15 +59,26 @@ export async function storedRows(db: Db, municipalityCode: string, cprHash: stri
     const [type, id] = k.split('/');
     idsByType.set(type, [...(idsByType.get(type) ?? []), id]);
   }
-  const parts: Knex.QueryCallback[] = [];
+  // At most IDS_PER_STATEMENT ids per statement (far below either engine's bound on parameters): one statement for
+  // any real delivery report, a few for a huge one.
+  const statements: Knex.QueryCallback[][] = [[]];
+  let idsInStatement = 0;
   for (const [type, ids] of idsByType) {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      parts.push(function others() { this.from('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type }).whereIn('resource_id', chunk).select(cols); });
+      if (idsInStatement + chunk.length > IDS_PER_STATEMENT) { statements.push([]); idsInStatement = 0; }
+      idsInStatement += chunk.length;
+      statements.at(-1)!.push(function others() { this.from('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type }).whereIn('resource_id', chunk).select(cols); });
     }
   }
-  const own = db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
-  const rows: StoredRow[] = await (parts.length ? own.unionAll(parts) : own);
+  const own = () => db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
+  const rows: StoredRow[] = await (statements[0].length ? own().unionAll(statements[0]) : own());
+  for (const parts of statements.slice(1)) {
+    const [first, ...rest] = parts;
+    const q = db.queryBuilder();
+    first.call(q, q);
+    rows.push(...await (rest.length ? q.unionAll(rest) : q));
+  }
   const seen = new Set<string>();
   return rows.filter((r) => {
     const key = `${r.resource_type}/${r.resource_id}`;
