@@ -1,9 +1,12 @@
 /**
  * FHIR intake bench (not a test): 10 000 delivery reports of 2 000 citizens (5 each: referral, CarePlan with a first
  * session, two reports of more sessions, completion), posted in sequence to POST /api/v1/fhir/Bundle over HTTP with
- * an API token, round by round across the citizens. Prints reports per second and the p50/p95/max latency.
- * SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL.
- * Run: npx tsx bench/fhir.ts [citizens]
+ * an API token, round by round across the citizens. Prints reports per second and the p50/p95/max latency, the SQL
+ * statements per report (knex `query` events, BEGIN/COMMIT included), the CPU ms per report of this process (server and
+ * client, less load-sensitive than wall time), the load average, and the physical limit measured on the same database
+ * right after: one-row transactions per second (the commit ceiling: SQLite synchronous=FULL syncs at every commit)
+ * and the ratio of reports/s to it. SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it
+ * on PostgreSQL. Run: npx tsx bench/fhir.ts [citizens]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -51,6 +54,20 @@ function reportsOf(i: number) {
   ].map((b) => JSON.stringify(b));
 }
 
+/** The physical limit: one-row transactions per second for 3 s on the same database (a scratch table). */
+async function commitCeiling(db: Awaited<ReturnType<typeof freshBenchDb>>['db']): Promise<number> {
+  await db.schema.createTable('bench_commit', (t) => { t.increments('id'); t.string('at'); });
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < 3000) {
+    await db.transaction((trx) => trx('bench_commit').insert({ at: new Date().toISOString() }));
+    n++;
+  }
+  const rate = n / ((performance.now() - start) / 1000);
+  await db.schema.dropTable('bench_commit');
+  return rate;
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-fhir-'));
   const { db, cleanup } = await freshBenchDb(dir);
@@ -69,10 +86,15 @@ async function main(): Promise<void> {
   const all = Array.from({ length: CITIZENS }, (_, i) => reportsOf(i));
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
+  let statements = 0;
+  let lastSql: string[] = [];
+  db.on('query', (q: { sql: string }) => { statements++; lastSql.push(q.sql); });
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   for (let round = 0; round < 5; round++) {
     for (const reports of all) {
       const t0 = performance.now();
+      lastSql = [];
       const res = await fetch(url, { method: 'POST', body: reports[round], headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' } });
       await res.arrayBuffer();
       latencies.push(performance.now() - t0);
@@ -80,6 +102,9 @@ async function main(): Promise<void> {
     }
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (process.env.BENCH_SHOW_SQL) console.log(`statements of the last report:\n  ${lastSql.join('\n  ')}`);
+  const perReport = statements / latencies.length;
   for (let round = 0; round < 5; round++) {
     const part = latencies.slice(round * CITIZENS, (round + 1) * CITIZENS);
     const sum = part.reduce((a, b) => a + b, 0);
@@ -91,6 +116,11 @@ async function main(): Promise<void> {
   console.log(`engine ${BENCH_PG_URL ? 'postgresql' : 'sqlite'}: ${latencies.length} reports of ${CITIZENS} citizens in ${seconds.toFixed(1)} s`
     + ` = ${(latencies.length / seconds).toFixed(0)} reports/s; latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms;`
     + ` statuses ${JSON.stringify(Object.fromEntries(statuses))}; closed courses ${closed}`);
+  console.log(`statements per report ${perReport.toFixed(1)}; CPU per report ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms`
+    + ` (user ${(cpu.user / 1000 / latencies.length).toFixed(2)}, system ${(cpu.system / 1000 / latencies.length).toFixed(2)}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const ceiling = await commitCeiling(db);
+  console.log(`commit ceiling on the same database: ${ceiling.toFixed(0)} one-row transactions/s;`
+    + ` reports/s ÷ ceiling = ${(latencies.length / seconds / ceiling).toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   server.close();
   await cleanup();
 }

@@ -40,10 +40,10 @@ export function navigationFor(user: CurrentUser | undefined, path: string): NavI
     });
 }
 
-/** The menu's badges: overdue referrals without a course (pathway.md §6). */
+/** The menu's badges: overdue referrals without a course (pathway.md §6); not counted for an API token's call (no menu). */
 async function withBadges(ctx: AppContext, user: CurrentUser | undefined, nav: NavItem[]): Promise<NavItem[]> {
   const item = nav.find((n) => n.href === '/henvisninger-uden-forloeb');
-  if (item && user) item.badge = await overdueUnmatchedCount(ctx.db, user.scope);
+  if (item && user && user.via !== 'token') item.badge = await overdueUnmatchedCount(ctx.db, user.scope);
   return nav;
 }
 

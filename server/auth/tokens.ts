@@ -29,13 +29,18 @@ export async function issueToken(db: Knex | Knex.Transaction, userId: number, cr
   return { id, token, expiresAt: expires.toISOString() };
 }
 
-/** The user id of a valid (not revoked, not expired) token; records its use. */
+/** `last_used_at` is written at most once a minute: each write is a commit (a disk sync on SQLite) per API call. */
+const USE_RECORDED_EVERY_MS = 60_000;
+
+/** The user id of a valid (not revoked, not expired) token; records its use (to the minute). */
 export async function verifyToken(db: Knex, token: string): Promise<number | undefined> {
   const now = new Date().toISOString();
   const row = await db('api_tokens').where('token_hash', hashToken(token)).whereNull('revoked_at')
-    .where('expires_at', '>', now).first('id', 'user_id');
+    .where('expires_at', '>', now).first('id', 'user_id', 'last_used_at');
   if (!row) return undefined;
-  await db('api_tokens').where('id', row.id).update({ last_used_at: now });
+  if (!row.last_used_at || Date.parse(now) - new Date(row.last_used_at).getTime() >= USE_RECORDED_EVERY_MS) {
+    await db('api_tokens').where('id', row.id).update({ last_used_at: now });
+  }
   return row.user_id;
 }
 

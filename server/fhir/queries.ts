@@ -45,26 +45,45 @@ export async function isMunicipalitySor(db: Db, sor: string, municipalityCode: s
   return k?.kind === 'municipality' && k.municipality === municipalityCode;
 }
 
-/** The citizen's stored resources, and any other rows with the given keys (`Type/id`). */
+const IDS_PER_STATEMENT = 5000;
+
+/**
+ * The citizen's stored resources, and any other rows with the given keys (`Type/id`), in one statement: a UNION ALL
+ * of the citizen's rows and, per type, an IN on the id, so both engines seek the unique (municipality_code,
+ * resource_type, resource_id) index (an OR of pairs made SQLite scan the municipality's rows).
+ */
 export async function storedRows(db: Db, municipalityCode: string, cprHash: string, keys: string[]): Promise<StoredRow[]> {
   const cols = ['resource_type', 'resource_id', 'cpr_hash', 'bundle_timestamp', 'data'];
-  const own = await db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
-  // Per type with IN on the id: both engines seek the unique (municipality_code, resource_type, resource_id) index
-  // (an OR of pairs made SQLite scan the municipality's rows, so each report cost more as the store grew).
   const idsByType = new Map<string, string[]>();
   for (const k of keys) {
     const [type, id] = k.split('/');
     idsByType.set(type, [...(idsByType.get(type) ?? []), id]);
   }
-  const others: StoredRow[] = [];
+  // At most IDS_PER_STATEMENT ids per statement (far below either engine's bound on parameters): one statement for
+  // any real delivery report, a few for a huge one.
+  const statements: Knex.QueryCallback[][] = [[]];
+  let idsInStatement = 0;
   for (const [type, ids] of idsByType) {
     for (let i = 0; i < ids.length; i += 500) {
-      others.push(...await db('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type })
-        .whereIn('resource_id', ids.slice(i, i + 500)).select(cols));
+      const chunk = ids.slice(i, i + 500);
+      if (idsInStatement + chunk.length > IDS_PER_STATEMENT) { statements.push([]); idsInStatement = 0; }
+      idsInStatement += chunk.length;
+      statements.at(-1)!.push(function others() { this.from('fhir_resources').where({ municipality_code: municipalityCode, resource_type: type }).whereIn('resource_id', chunk).select(cols); });
     }
   }
-  const seen = new Set(own.map((r: StoredRow) => `${r.resource_type}/${r.resource_id}`));
-  return [...own, ...others.filter((r) => !seen.has(`${r.resource_type}/${r.resource_id}`))];
+  const own = () => db('fhir_resources').where({ municipality_code: municipalityCode, cpr_hash: cprHash }).select(cols);
+  const rows: StoredRow[] = await (statements[0].length ? own().unionAll(statements[0]) : own());
+  for (const parts of statements.slice(1)) {
+    const [first, ...rest] = parts;
+    const q = db.queryBuilder();
+    first.call(q, q);
+    rows.push(...await (rest.length ? q.unionAll(rest) : q));
+  }
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.resource_type}/${r.resource_id}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
 }
 
 export interface ResourceWrite { type: StoredType | 'Citizen'; id: string; cprHash: string | null; timestamp: string; data: unknown }

@@ -25,13 +25,8 @@ export interface Reconciled {
 
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
 
-function errorKeys(values: CourseValues): Set<string> {
-  return new Set(validateCourse(values, { today: today(), existing: true }).errors.map((e) => `${e.variable}:${e.code}`));
-}
-
-/** A change applies when it brings no error the course did not already have. */
-function newErrors(before: Set<string>, next: CourseValues): boolean {
-  return [...errorKeys(next)].some((k) => !before.has(k));
+function errorKeys(values: CourseValues, day: string): Set<string> {
+  return new Set(validateCourse(values, { today: day, existing: true }).errors.map((e) => `${e.variable}:${e.code}`));
 }
 
 /**
@@ -48,9 +43,12 @@ export function reconcile(current: CourseValues, sources: Sources, derived: Deri
       if (d !== null && !same(d, current[v])) findings.push(at('manual_kept', null, { variable: v, manual: String(current[v] ?? ''), fhir: String(d) }));
     } else target.set(v, d);
   }
+  const day = today();
   let values: CourseValues = { ...current };
   let pending = [...target.keys()].filter((v) => !same(values[v], target.get(v)));
   const applied: VariableName[] = [];
+  // The course's errors are validated once per applied change, not once per candidate (one validation per try).
+  let errors = pending.length ? errorKeys(values, day) : new Set<string>();
   for (let progress = true; progress && pending.length;) {
     progress = false;
     for (const v of [...pending]) {
@@ -58,8 +56,10 @@ export function reconcile(current: CourseValues, sources: Sources, derived: Deri
       const t = target.get(v)!;
       if (t === null) delete next[v];
       else next[v] = t;
-      if (newErrors(errorKeys(values), next)) continue;
+      const nextErrors = errorKeys(next, day);
+      if ([...nextErrors].some((k) => !errors.has(k))) continue;
       values = next;
+      errors = nextErrors;
       applied.push(v);
       pending = pending.filter((p) => p !== v);
       progress = true;
@@ -76,7 +76,7 @@ export function reconcile(current: CourseValues, sources: Sources, derived: Deri
     const next = { ...values };
     if (t === null) delete next[v];
     else { next[v] = t; waiting[v] = t; }
-    const e = validateCourse(next, { today: today(), existing: true }).errors;
+    const e = validateCourse(next, { today: day, existing: true }).errors;
     const issue = e.find((i) => i.variable === v) ?? e[0];
     findings.push(at('not_applied', null, { variable: v, value: t === null ? '' : String(t), message: issue ? courseIssueMessage(issue, lang) : '' }));
   }

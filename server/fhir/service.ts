@@ -34,53 +34,67 @@ const hasErrors = (f: Finding[]) => f.some((x) => severityOf(x.code) === 'error'
 /** Check, store and derive one bundle (body bytes) for a therapist of a municipality. */
 export async function importBundle(ctx: ImportContext, user: CurrentUser, actor: Actor, body: Buffer,
   opts: { dryRun: boolean }): Promise<BundleResult> {
-  const municipality = user.scope.code;
   const sha256 = crypto.createHash('sha256').update(body).digest('hex');
-  const result = await decide(ctx, user, actor, body, opts, sha256);
-  if (!opts.dryRun) {
-    const count = (s: string) => result.findings.filter((f) => severityOf(f.code) === s).length;
-    await q.logBundle(ctx.db, {
-      municipality_code: municipality, received_at: nowIso(), bundle_timestamp: null, sha256, status: result.status,
-      created: result.courses.filter((c) => c.action === 'create').length,
-      updated: result.courses.filter((c) => c.action === 'update').length,
-      errors: count('error'), warnings: count('warning'), actor_user_id: user.id,
-    });
-  }
+  const { result, logged } = await decide(ctx, user, actor, body, opts, sha256);
+  if (!opts.dryRun && !logged) await q.logBundle(ctx.db, logRow(user, sha256, result));
   return result;
 }
 
+/** The bundle log's row (admin page): status and counts of one answer. */
+function logRow(user: CurrentUser, sha256: string, r: BundleResult): q.BundleLogRow {
+  const count = (s: string) => r.findings.filter((f) => severityOf(f.code) === s).length;
+  return {
+    municipality_code: user.scope.code, received_at: nowIso(), bundle_timestamp: null, sha256, status: r.status,
+    created: r.courses.filter((c) => c.action === 'create').length,
+    updated: r.courses.filter((c) => c.action === 'update').length,
+    errors: count('error'), warnings: count('warning'), actor_user_id: user.id,
+  };
+}
+
+interface Decided { result: BundleResult; logged: boolean }
+
 async function decide(ctx: ImportContext, user: CurrentUser, actor: Actor, body: Buffer, opts: { dryRun: boolean },
-  sha256: string): Promise<BundleResult> {
+  sha256: string): Promise<Decided> {
   const parsed = readJson(body);
-  const refused = (status: BundleResult['status'], findings: Finding[]): BundleResult =>
-    ({ status: opts.dryRun && status !== 404 ? 200 : status, dryRun: opts.dryRun, findings, courses: [] });
+  const refused = (status: BundleResult['status'], findings: Finding[]): Decided =>
+    ({ result: { status: opts.dryRun && status !== 404 ? 200 : status, dryRun: opts.dryRun, findings, courses: [] }, logged: false });
   if (!parsed.ok) return refused(400, [parsed.finding]);
   const checked = checkBundle(parsed.value);
   if (!checked.citizenKnown) return refused(400, checked.findings);
   const municipality = user.scope.code;
   if (!await q.isMunicipalitySor(ctx.db, checked.managingSor!, municipality)) {
     await recordAudit(ctx.db, actor, { action: 'fhir_import', entity: 'fhir_bundle', municipalityCode: municipality, detail: { status: 404, sha256 } });
-    return { status: 404, dryRun: opts.dryRun, findings: [at('sor_not_municipality', `Bundle.entry[${checked.patientIndex}].resource.managingOrganization.identifier`)], courses: [] };
+    return refused(404, [at('sor_not_municipality', `Bundle.entry[${checked.patientIndex}].resource.managingOrganization.identifier`)]);
   }
-  if (hasErrors(checked.findings) || !checked.cpr) return refused(400, checked.findings);
+  if (!checked.cpr) return refused(400, checked.findings);
+  // fhir.md "Interfaces": 409 (a conflict with stored data) comes before 400 (any other error), so a bundle with
+  // errors is still merged and derived, in a transaction that is rolled back, to find its conflicts.
   return withMunicipalityLock(municipality, () => applyBundle(ctx, user, actor, checked, opts, sha256));
 }
 
+/**
+ * The bundle in one transaction: committed (with its audit rows and its bundle-log row, so one commit per bundle)
+ * only when it is accepted (200) and not a dry run; rolled back otherwise.
+ */
 async function applyBundle(ctx: ImportContext, user: CurrentUser, actor: Actor, b: CheckedBundle, opts: { dryRun: boolean },
-  sha256: string): Promise<BundleResult> {
+  sha256: string): Promise<Decided> {
   let out: BundleResult | undefined;
+  let committed = false;
   try {
     await ctx.db.transaction(async (trx) => {
       if (isPostgres(ctx.db)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['fhir:' + user.scope.code]);
       out = await inTransaction(ctx, trx, user, actor, b, sha256, opts.dryRun);
       if (opts.dryRun || out.status !== 200) throw new Rollback();
+      await recordReads(trx, actor, user.scope.code, namedOnly(out, false));
+      await q.logBundle(trx, logRow(user, sha256, out));
+      committed = true;
     });
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
   if (opts.dryRun) out!.status = 200;
-  await recordReads(ctx.db, actor, user.scope.code, namedOnly(out!, opts.dryRun || out!.status !== 200));
-  return out!;
+  if (!committed) await recordReads(ctx.db, actor, user.scope.code, namedOnly(out!, true));
+  return { result: out!, logged: committed };
 }
 
 /** The courses the answer names without changing them (all of them in a dry run or a refused bundle). */
@@ -136,9 +150,20 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
     }
   }
   if (!findings.some((f) => ['created', 'updated', 'unchanged', 'not_cardiac'].includes(f.code))) findings.push(at('nothing_to_do', null));
-  const status = findings.some((f) => CONFLICTS.has(f.code)) ? 409 : 200;
+  const conflict = findings.some((f) => CONFLICTS.has(f.code));
+  if (hasErrors(b.findings)) return invalidBundle(b, findings, conflict, dryRun);
+  const status = conflict ? 409 : 200;
   if (status === 200 && !dryRun && !b.withdrawn) await persist(trx, municipality, cprHash, citizenId, b, merged, referrals);
   return { status, dryRun, findings, courses };
+}
+
+/**
+ * A bundle with errors of its own is never applied: 409 when reading it against the store also found a conflict,
+ * else 400. It lists its own findings and the conflicts, not what its readable part alone would have done to courses.
+ */
+function invalidBundle(b: CheckedBundle, findings: Finding[], conflict: boolean, dryRun: boolean): BundleResult {
+  const conflicts = findings.filter((f) => CONFLICTS.has(f.code));
+  return { status: conflict ? 409 : 400, dryRun, findings: [...b.findings, ...conflicts], courses: [] };
 }
 
 /** Patient.active = false: every linked course of the citizen is judged as a withdrawn referral. */
