@@ -138,15 +138,29 @@ export async function insertCourse(db: Knex.Transaction, row: Record<string, unk
   return typeof r === 'object' ? r.id : r;
 }
 
+/** What the referral matching reads of a course (pathway.md §4): its patient, referral date and annulment. */
+export interface MatchedAs { patient_id: number; referral_date: unknown; annulled: unknown }
+
 /**
  * Optimistic locking: changes the row only when it still has `version`; returns whether it did. The course's old
- * and new referral groups are rematched in the same transaction (pathway.md §4).
+ * and new referral groups are rematched in the same transaction (pathway.md §4). With `before` (the row as the
+ * caller read it in this transaction) the course is not read again, and the rematch is skipped when the change
+ * leaves what the matching reads as it was.
  */
-export async function updateCourseAtVersion(db: Knex.Transaction, id: number, version: number, row: Record<string, unknown>): Promise<boolean> {
-  const before = await db('courses').where({ id }).first('patient_id');
+export async function updateCourseAtVersion(db: Knex.Transaction, id: number, version: number, row: Record<string, unknown>,
+  before?: MatchedAs): Promise<boolean> {
+  const was = before ?? await db('courses').where({ id }).first('patient_id');
   const n = await db('courses').where({ id, version }).update({ ...row, version: version + 1 });
-  if (n === 1) await rematchPatients(db, [before?.patient_id, row.patient_id as number | undefined].filter((p): p is number => p != null));
+  if (n === 1 && (!before || changesMatching(before, row))) {
+    await rematchPatients(db, [was?.patient_id, row.patient_id as number | undefined].filter((p): p is number => p != null));
+  }
   return n === 1;
+}
+
+function changesMatching(before: MatchedAs, row: Record<string, unknown>): boolean {
+  const differs = (k: keyof MatchedAs, norm: (v: unknown) => unknown) => k in row && norm(row[k]) !== norm(before[k]);
+  return differs('patient_id', Number) || differs('referral_date', (v) => String(v).slice(0, 10))
+    || differs('annulled', (v) => v === true || v === 1 || v === '1' || v === 'true');
 }
 
 /** Is this a unique-key violation (either engine)? */

@@ -78,10 +78,17 @@ export async function refuseOverlap(trx: Knex.Transaction, cs: CourseScope, pati
   throw new Conflict('overlap', message, { referral_date: message });
 }
 
+/** The course of the caller's scope as stored: 404 outside it. */
 export async function stored(db: Knex | Knex.Transaction, cs: CourseScope, id: number): Promise<CourseRecord> {
+  return (await storedWithRow(db, cs, id)).record;
+}
+
+/** As stored(), with the row it was read from (so a save can build the saved record without reading it again). */
+export async function storedWithRow(db: Knex | Knex.Transaction, cs: CourseScope, id: number):
+  Promise<{ row: q.CourseRow; record: CourseRecord }> {
   const row = await q.findCourse(db, cs.user.scope, id);
   if (!row) throw notFound(id);
-  return toRecord(row, cs.cprKey);
+  return { row, record: toRecord(row, cs.cprKey) };
 }
 
 /** Audit-safe values: everything but the CPR (a patient is named by patient_id). */

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { recordAudit } from '../audit/record';
 import { isPostgres } from '../db/connect';
 import { Invalid } from '../http/errors';
@@ -6,12 +7,12 @@ import { nowIso } from '../time';
 import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from './patients';
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
-import { courseColumns, registeredValues, type CourseRecord } from './serialize';
+import { courseColumns, registeredValues, toRecord, type CourseRecord } from './serialize';
 import { afterManualSave } from './sources';
 import { moveCareRecordResources } from './service-system';
 import {
   auditValues, courseAudit, CourseValidationError, insertOrConflict, municipalityOf, refuseDuplicateExternalId,
-  refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
+  refuseOverlap, stored, storedWithRow, validateOrThrow, versionConflict, type CourseScope,
 } from './service-core';
 import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
 
@@ -98,7 +99,7 @@ function changedVariables(current: CourseRecord, next: CourseValues): VariableNa
 export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
   opts: { clear?: readonly VariableName[]; inputIssues?: Issue[]; seen?: CourseValues } = {}): Promise<CourseRecord> {
   return cs.db.transaction(async (trx) => {
-    const current = await stored(trx, cs, id);
+    const { row, record: current } = await storedWithRow(trx, cs, id);
     if (sentVersion === null || sentVersion === undefined) throw missingVersion(cs, opts.inputIssues);
     const { changes, version } = mergeStale(cs, current, sent, sentVersion, opts.seen);
     if (current.annulled) throw new Invalid({}, t(cs.lang, 'courses.service.annulled'));
@@ -110,22 +111,19 @@ export async function updateCourse(cs: CourseScope, id: number, sent: CourseValu
     if (changed.length === 0) return current;
 
     const municipality = current.municipality_code as string;
-    let patientId = current.patient_id;
-    if (changed.includes('cpr')) {
-      const patient = await findOrCreatePatient(trx, cs.cprKey, municipality, next.cpr as string);
-      patientId = patient.id;
-      // A correction of a typo: a patient created by it keeps the name the course showed.
-      if (patient.created && !('patient_name' in changes)) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
-      if (current.fhir_referral_id) await moveCareRecordResources(trx, cs.cprKey, municipality, current.cpr as string, next.cpr as string);
-    }
-    await lockPatient(trx, patientId, isPostgres(cs.db));
+    const patientId = await relinkPatient(trx, cs, current, next, changes, changed);
     if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);
-    await refuseOverlap(trx, cs, patientId, next, id);
+    // The overlap rule reads only the patient and the span variables: a save that changes neither cannot break it.
+    if (patientId !== current.patient_id || changed.some((n) => SPAN_VARIABLES.has(n))) {
+      await lockPatient(trx, patientId, isPostgres(cs.db));
+      await refuseOverlap(trx, cs, patientId, next, id);
+    }
     if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, [id]);
-    const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
+    const columns = {
       ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
       sources: afterManualSave(current.sources, changed),
-    }));
+    };
+    const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, columns, row));
     if (!saved) throw versionConflict(await stored(trx, cs, id), cs.lang);
     await recordAudit(trx, cs.actor, courseAudit('course_update', { id, patient_id: patientId, municipality_code: municipality }, {
       version: version + 1,
@@ -133,8 +131,25 @@ export async function updateCourse(cs: CourseScope, id: number, sent: CourseValu
         ? ['patient_id', { old: current.patient_id, new: patientId }]
         : [n, { old: current[n] ?? null, new: next[n] ?? null }])),
     }));
-    return stored(trx, cs, id);
+    // The patient's columns (CPR, name) come from its row: read them again only when they changed.
+    if (patientId !== current.patient_id || changed.includes('patient_name')) return stored(trx, cs, id);
+    return toRecord({ ...row, ...columns, version: version + 1 }, cs.cprKey);
   });
+}
+
+/** The variables that decide which days a course occupies (courses/overlap.ts). */
+const SPAN_VARIABLES = new Set<VariableName>(['referral_date', 'start_date', 'not_started_reason', 'end_date']);
+
+/** A changed cpr re-links the course to that patient (found or created); the patient's id after the save. */
+async function relinkPatient(trx: Knex.Transaction, cs: CourseScope, current: CourseRecord, next: CourseValues,
+  changes: CourseValues, changed: readonly VariableName[]): Promise<number> {
+  if (!changed.includes('cpr')) return current.patient_id;
+  const municipality = current.municipality_code as string;
+  const patient = await findOrCreatePatient(trx, cs.cprKey, municipality, next.cpr as string);
+  // A correction of a typo: a patient created by it keeps the name the course showed.
+  if (patient.created && !('patient_name' in changes)) await setPatientName(trx, patient.id, (next.patient_name ?? null) as string | null);
+  if (current.fhir_referral_id) await moveCareRecordResources(trx, cs.cprKey, municipality, current.cpr as string, next.cpr as string);
+  return patient.id;
 }
 
 function missingVersion(cs: CourseScope, inputIssues: Issue[] = []): CourseValidationError {
