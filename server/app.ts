@@ -17,7 +17,7 @@ import { viewLocals } from './http/render';
 import { viewHelpers } from './http/view-helpers';
 import { isLang } from './i18n';
 import { ROOT, STATIC_DIR, VIEWS_DIR } from './paths';
-import { startActions } from './courses/routes';
+import { startActions } from './courses';
 import { featureRoutes } from './routes';
 
 /** The express application (no listen), so tests drive it in-process. */

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import { AUDIT_PAGE_SIZE, AuditFilter, AuditRow, auditActions, auditPage, patientAccessLog, patientIdsByCprHash } from '../audit/queries';
 import { requireAccess } from '../auth/middleware';
-import { cprLookupHash, normaliseCpr } from '../courses/cpr';
+import { cprLookupHash, normaliseCpr } from '../patients';
 import type { AppContext } from '../http/context';
 import { typedValues } from '../http/forms';
 import { userOf } from '../http/request';

@@ -9,6 +9,7 @@ import {
 } from './variables';
 
 export { ISSUE_CODES, issueMessage, label, type Issue, type IssueCode } from './rules/issues';
+export { courseWarnings } from './rules/cross';
 export { applicability, inapplicableRegistered } from './rules/applicability';
 export { fieldSchemas } from './rules/fields';
 export type { InputMode } from './rules/parse';

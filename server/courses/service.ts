@@ -4,7 +4,7 @@ import { isPostgres } from '../db/connect';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { nowIso } from '../time';
-import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from './patients';
+import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from '../patients';
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
 import { courseColumns, registeredValues, toRecord, type CourseRecord } from './serialize';

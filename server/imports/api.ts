@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import { requireAccess } from '../auth/middleware';
-import { exportSnapshot, writeCourseExport } from '../courses/export';
+import { exportSnapshot, writeCourseExport } from '../courses';
 import type { AppContext } from '../http/context';
 import { Invalid, TooLarge, UnsupportedMediaType } from '../http/errors';
 import { userOf } from '../http/request';

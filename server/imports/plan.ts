@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { validateCourse } from '../courses/schemas';
-import { registeredValues, toRecord, type CourseRecord } from '../courses/serialize';
-import type { CourseRow } from '../courses/queries';
-import type { CourseValues, VariableName } from '../courses/variables';
+import {
+  type CourseRecord, type CourseRow, type CourseValues, registeredValues, toRecord, validateCourse,
+  type VariableName,
+} from '../courses';
 import type { Lang } from '../i18n';
 import { today } from '../time';
 import { overlapErrors, rowSpan, type RowSpan } from './overlap';

@@ -3,7 +3,7 @@ import { actorOf } from '../audit/record';
 import { can } from '../auth/access';
 import { requireAccess } from '../auth/middleware';
 import { scopeNames } from '../auth/scope';
-import { label } from '../courses/schemas';
+import { label } from '../courses';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';
