@@ -6,7 +6,7 @@ import { hasKey, t, type Lang } from '../i18n';
 import { formatDateDanish, today } from '../time';
 import { firstOverlapping, occupiedDays } from './overlap';
 import * as q from './queries';
-import { issueMessage, validateCourse, type Issue } from './schemas';
+import { issueMessage, validateCourseInput, type Issue } from './schemas';
 import { toRecord, type CourseRecord } from './serialize';
 import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
 
@@ -47,10 +47,8 @@ export function municipalityOf(cs: CourseScope): string {
 /** Input issues (unreadable values) win over the whole-course errors at the same variable. */
 export function validateOrThrow(cs: CourseScope, values: CourseValues, inputIssues: Issue[], existing: boolean,
   inapplicable: VariableName[]): void {
-  const { errors } = validateCourse(values, { today: today(), existing });
-  const unreadable = new Set(inputIssues.map((i) => i.variable));
-  const all = [...inputIssues, ...errors.filter((e) => !unreadable.has(e.variable))];
-  if (all.length) throw new CourseValidationError(all, inapplicable, cs.lang);
+  const { errors } = validateCourseInput(values, inputIssues, { today: today(), existing });
+  if (errors.length) throw new CourseValidationError(errors, inapplicable, cs.lang);
 }
 
 export function showDate(iso: string, lang: Lang): string {
