@@ -40,6 +40,9 @@ export {
   OVERDUE_DAYS, type CourseListFilter, type CourseScope, type WorklistFilter, type WorklistItem,
 } from './service';
 
+// Maintenance: the stored derivations recomputed (cli recompute-derived).
+export { recomputeDerived, type RecomputeResult } from './recompute';
+
 // The refusals: what a refused course operation throws, and the audit entries of course changes.
 export {
   auditValues, courseAudit, courseIssueMessage, CourseValidationError, versionConflict,

@@ -3,7 +3,10 @@ import { whereInScope, type Scope } from '../auth/scope';
 import { containsPattern, foldText } from '../db/danish';
 import { rematchPatients } from '../pathway/matching';
 import type { CourseState } from './completeness';
-import { VARIABLE } from './variables';
+import { VARIABLE, VARIABLE_NAMES } from './variables';
+
+/** The variables stored on the course row (cpr and patient_name are the patient's). */
+const COURSE_ROW_VARIABLE_COLUMNS = VARIABLE_NAMES.filter((v) => v !== 'cpr' && v !== 'patient_name');
 
 /** Course storage: every read goes through whereInScope; rows carry the patient's encrypted CPR and name. */
 
@@ -167,4 +170,19 @@ function changesMatching(before: MatchedAs, row: Record<string, unknown>): boole
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? ''));
+}
+
+/** The stored derived columns of a course (completeness.ts), with what they are derived from. */
+export type DerivedRow = Record<string, unknown> & { id: number; version: number; state: string; complete: unknown; missing: unknown };
+
+/** Up to `size` courses (annulled too) with id > `afterId`, in primary-key order: their variables and derived columns. */
+export async function courseRowsAfter(db: Db, afterId: number, size: number): Promise<DerivedRow[]> {
+  return db('courses').where('id', '>', afterId).orderBy('id').limit(size)
+    .select('id', 'version', 'state', 'complete', 'missing', ...COURSE_ROW_VARIABLE_COLUMNS);
+}
+
+/** Store a course's derived columns, unless a save changed the course since it was read (returns whether it did). */
+export async function updateDerived(db: Db, id: number, version: number, derived: { state: string; complete: boolean; missing: string }):
+  Promise<boolean> {
+  return (await db('courses').where({ id, version }).update(derived)) === 1;
 }
