@@ -119,3 +119,9 @@ export async function insertOrConflict<T>(cs: CourseScope, write: () => Promise<
   }
 }
 
+
+/** A change or annulment sent without the version it was made on (or with an unreadable one). */
+export function missingVersion(cs: CourseScope, inputIssues: Issue[] = []): CourseValidationError {
+  const sent = inputIssues.find((i) => i.variable === 'version');
+  return new CourseValidationError([sent ?? { variable: 'version', code: 'version_required' }], [], cs.lang);
+}

@@ -20,8 +20,8 @@ async function statementsOf(db: Db, work: () => Promise<unknown>): Promise<strin
 }
 
 /*
- * A section save needs: BEGIN, read the course (scope, version, values), the conditional UPDATE, the audit row,
- * COMMIT — 5. A change of the days the course occupies adds the overlap read (and on PostgreSQL the patient lock
+ * A section save needs: read the course (scope, version, values; before the transaction), BEGIN, the conditional
+ * UPDATE, the audit row, COMMIT — 5. A change of the days the course occupies adds the overlap read (and on PostgreSQL the patient lock
  * that serialises it): 7. Before issue 9 every save cost 11 inside the transaction (the course read again before
  * the update and after it, the overlap read and the three statements of the referral rematch, whatever changed).
  */
@@ -66,6 +66,34 @@ describe('courses/updateCourse: a section save sends the minimum of statements',
 
     expect(sql.some((s) => /\breferrals\b/.test(s)), 'the rematch reads the group').to.equal(true);
     expect(saved).to.deep.equal(await getCourse(cs, c.id));
+  });
+
+  it('concurrent saves at the same version: one wins, the others get 409 version_conflict with the stored course', async () => {
+    const c = await createCourse(cs, aCourse({ start_date: daysAgo(80) }));
+
+    const results = await Promise.allSettled([170, 171, 172, 173, 174, 175].map((h) => updateCourse(cs, c.id, { height_cm: h }, c.version)));
+
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).to.have.length(1);
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).to.include({ code: 'version_conflict' });
+    }
+    const stored = await getCourse(cs, c.id);
+    expect(stored.version).to.equal(2);
+    expect(stored.height_cm).to.equal((won[0] as PromiseFulfilledResult<Record<string, unknown>>).value.height_cm);
+  });
+
+  it('two concurrent form saves of different variables at the same version are both kept (merged over the newer version)', async () => {
+    const c = await createCourse(cs, aCourse({ start_date: daysAgo(80) }));
+    const seen = { height_cm: null, bp_sys_start: null, bp_dia_start: null };
+
+    await Promise.all([
+      updateCourse(cs, c.id, { height_cm: 180 }, c.version, { seen }),
+      updateCourse(cs, c.id, { bp_sys_start: 140, bp_dia_start: 80 }, c.version, { seen }),
+    ]);
+
+    const stored = await getCourse(cs, c.id);
+    expect(stored).to.include({ version: 3, height_cm: 180, bp_sys_start: 140, bp_dia_start: 80 });
   });
 
   it('a renamed patient is read back with its new name', async () => {
