@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { derived } from '../server/courses/completeness';
-import { demographicsOf } from '../server/courses/patients';
+import { demographicsOf } from '../server/patients';
 import { createDb, Db, migrate } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { computeResults } from '../server/indicators/results';

@@ -15,7 +15,7 @@ import { viewLocals } from './page-locals';
 import { viewHelpers } from './http/view-helpers';
 import { isLang } from './i18n';
 import { ROOT, STATIC_DIR, VIEWS_DIR } from './paths';
-import { startActions } from './courses/routes';
+import { startActions } from './courses';
 import { featureRoutes } from './routes';
 
 /** The express application (no listen), so tests drive it in-process. */

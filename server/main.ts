@@ -8,7 +8,7 @@ import { purgeExpiredSessions } from './auth';
 import { purgeOldCounters } from './auth';
 import { createDemoUsersIfEmpty, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from './demo/users';
 import { seedDemoCoursesIfEmpty } from './demo/startup';
-import { fillPatientDemographics } from './courses/patients';
+import { fillPatientDemographics } from './patients';
 import { seedDemoReferralsIfEmpty } from './pathway/demo';
 import { createLogger } from './logger';
 import { installLastResortHandlers } from './process-guard';

@@ -1,8 +1,7 @@
 import type { Router } from 'express';
 import { adminRoutes } from './admin/routes';
 import { authApi, keepaliveRoutes } from './auth';
-import { coursesApi } from './courses/api';
-import { coursePages } from './courses/routes';
+import { coursePages, coursesApi } from './courses';
 import { indicatorsApi } from './dashboard/api';
 import { dashboardRoutes } from './dashboard/routes';
 import { standardsRoutes } from './standards';

@@ -1,6 +1,4 @@
-import { readableValue } from '../courses/form-view';
-import { label } from '../courses/schemas';
-import { isVariableName, VARIABLE } from '../courses/variables';
+import { isVariableName, label, readableValue, VARIABLE } from '../courses';
 import { hasKey, t, type Lang } from '../i18n';
 import { formatDateDanish, formatDateTimeDanish } from '../time';
 

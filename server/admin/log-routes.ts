@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { actorOf, recordAudit } from '../audit/record';
 import { AUDIT_PAGE_SIZE, AuditFilter, AuditRow, auditActions, auditPage, patientAccessLog, patientIdsByCprHash } from '../audit/queries';
 import { requireAccess, userOf } from '../access';
-import { cprLookupHash, normaliseCpr } from '../courses/cpr';
+import { cprLookupHash, normaliseCpr } from '../patients';
 import type { AppContext } from '../http/context';
 import { typedValues } from '../http/forms';
 import { hasKey, Lang, t } from '../i18n';

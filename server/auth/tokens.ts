@@ -29,19 +29,31 @@ export async function issueToken(db: Knex | Knex.Transaction, userId: number, cr
   return { id, token, expiresAt: expires.toISOString() };
 }
 
-/** `last_used_at` is written at most once a minute: each write is a commit (a disk sync on SQLite) per API call. */
-const USE_RECORDED_EVERY_MS = 60_000;
+/** How often a token's use is written down: `last_used_at` is at most this old (ms) while the token is in use. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The user id of a valid (not revoked, not expired) token; records its use (to the minute). */
-export async function verifyToken(db: Knex, token: string): Promise<number | undefined> {
-  const now = new Date().toISOString();
+/**
+ * The user id of a valid (not revoked, not expired) token; records its use in `last_used_at`, at most once a
+ * minute (a client sending hundreds of requests a second would otherwise write the row at every one of them).
+ */
+export async function verifyToken(db: Knex, token: string, now = new Date()): Promise<number | undefined> {
+  const at = now.toISOString();
   const row = await db('api_tokens').where('token_hash', hashToken(token)).whereNull('revoked_at')
-    .where('expires_at', '>', now).first('id', 'user_id', 'last_used_at');
+    .where('expires_at', '>', at).first('id', 'user_id', 'last_used_at');
   if (!row) return undefined;
-  if (!row.last_used_at || Date.parse(now) - new Date(row.last_used_at).getTime() >= USE_RECORDED_EVERY_MS) {
-    await db('api_tokens').where('id', row.id).update({ last_used_at: now });
-  }
+  if (usedSince(row.last_used_at, now.getTime() - LAST_USED_RESOLUTION_MS)) return row.user_id;
+  // Only one of several concurrent requests writes: the condition is re-checked by the update.
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  await db('api_tokens').where('id', row.id)
+    .where((w) => w.whereNull('last_used_at').orWhere('last_used_at', '<=', stale))
+    .update({ last_used_at: at });
   return row.user_id;
+}
+
+function usedSince(lastUsed: unknown, since: number): boolean {
+  if (lastUsed === null || lastUsed === undefined) return false;
+  const t = lastUsed instanceof Date ? lastUsed.getTime() : Date.parse(String(lastUsed));
+  return Number.isFinite(t) && t > since;
 }
 
 export async function revokeToken(db: Knex | Knex.Transaction, tokenId: number): Promise<number> {

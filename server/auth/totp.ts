@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { decryptBytes, encryptBytes } from '../courses/cpr';
+import { decryptBytes, encryptBytes } from '../patients';
 import { nowIso } from '../time';
 
 /** product.md: RFC 6238, 6 digits, 30 s, one step of drift; ten single-use recovery codes stored hashed. */

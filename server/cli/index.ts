@@ -9,6 +9,7 @@ import importCourses from './commands/import';
 import migrate from './commands/migrate';
 import hospital from './commands/hospital';
 import municipality from './commands/municipality';
+import recomputeDerived from './commands/recompute-derived';
 import referral from './commands/referral';
 import sor from './commands/sor';
 import submission from './commands/submission';
@@ -29,6 +30,7 @@ export const COMMANDS: CliCommand[] = [
   hospital,
   municipality,
   referral,
+  recomputeDerived,
 ];
 
 async function main(): Promise<void> {

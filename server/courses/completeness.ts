@@ -1,4 +1,4 @@
-import { birthDateFromCpr, sexFromCpr } from './cpr';
+import { birthDateFromCpr, sexFromCpr } from '../patients';
 import { applicability } from './rules/applicability';
 import { courseWarnings } from './rules/cross';
 import type { Issue } from './rules/issues';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../access';
 import { dbJson } from '../db/codecs';
 import { guardFormula } from '../http/spreadsheet-safety';
-import { decryptCpr, pseudonym } from './cpr';
+import { decryptCpr, pseudonym } from '../patients';
 import { VARIABLE, VARIABLE_NAMES, type CourseValues, type Value, type VariableName } from './variables';
 
 /** A stored course as the files need it: the dictionary's values (CPR decrypted) and its stored derivations. */

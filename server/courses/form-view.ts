@@ -5,8 +5,8 @@ import { label } from './schemas';
 import { VARIABLE, type Condition, type FormSection, SECTION_VARIABLES, type VariableDef, type VariableName } from './variables';
 
 /**
- * One clause of a *when* condition as data, for static/js/course-form.js (the dictionary keeps its conditions as
- * functions; the page needs them as data-when attributes because CSP forbids inline script).
+ * One clause of a *when* condition for static/js/course-form.js, as a data-when attribute (CSP forbids inline
+ * script).
  */
 export type WhenClause =
   | { on: VariableName[]; codes: string[] }
@@ -35,16 +35,16 @@ export interface FieldView {
   when?: string;
 }
 
-/** Probe a condition's test to recover its shape: code list, given/absent, or a numeric threshold (HADS ≥ 8). */
+/** A clause of the dictionary's *when* condition in the shape the form's script reads (data-when). */
 export function describeCondition(cond: Condition): WhenClause {
   const on = [...cond.on];
-  if (on.length > 1) {
-    for (let n = 0; n <= 100; n++) if (cond.test({ [on[0]]: n })) return { on, atLeast: n };
+  switch (cond.kind) {
+    case 'anyAtLeast': return { on, atLeast: cond.value };
+    case 'absent': return { on, absent: true };
+    case 'registered': return { on, given: true };
+    // In the code list's order.
+    case 'oneOf': return { on, codes: (VARIABLE[on[0]].codes ?? cond.codes).filter((c) => cond.codes.includes(c)) };
   }
-  if (cond.given) return { on, absent: true };
-  const def = VARIABLE[on[0]];
-  if (def.codes) return { on, codes: def.codes.filter((c) => cond.test({ [on[0]]: c })) };
-  return { on, given: true };
 }
 
 const UNITS: Partial<Record<VariableName, string>> = {

@@ -3,7 +3,10 @@ import { whereInScope, type Scope } from '../access';
 import { containsPattern, foldText } from '../db/danish';
 import { rematchPatients } from '../pathway/matching';
 import type { CourseState } from './completeness';
-import { VARIABLE } from './variables';
+import { VARIABLE, VARIABLE_NAMES } from './variables';
+
+/** The variables stored on the course row (cpr and patient_name are the patient's). */
+const COURSE_ROW_VARIABLE_COLUMNS = VARIABLE_NAMES.filter((v) => v !== 'cpr' && v !== 'patient_name');
 
 /** Course storage: every read goes through whereInScope; rows carry the patient's encrypted CPR and name. */
 
@@ -138,19 +141,48 @@ export async function insertCourse(db: Knex.Transaction, row: Record<string, unk
   return typeof r === 'object' ? r.id : r;
 }
 
+/** What the referral matching reads of a course (pathway.md §4): its patient, referral date and annulment. */
+export interface MatchedAs { patient_id: number; referral_date: unknown; annulled: unknown }
+
 /**
  * Optimistic locking: changes the row only when it still has `version`; returns whether it did. The course's old
- * and new referral groups are rematched in the same transaction (pathway.md §4).
+ * and new referral groups are rematched in the same transaction (pathway.md §4). With `before` (the row as the
+ * caller read it in this transaction) the course is not read again, and the rematch is skipped when the change
+ * leaves what the matching reads as it was.
  */
-export async function updateCourseAtVersion(db: Knex.Transaction, id: number, version: number, row: Record<string, unknown>): Promise<boolean> {
-  const before = await db('courses').where({ id }).first('patient_id');
+export async function updateCourseAtVersion(db: Knex.Transaction, id: number, version: number, row: Record<string, unknown>,
+  before?: MatchedAs): Promise<boolean> {
+  const was = before ?? await db('courses').where({ id }).first('patient_id');
   const n = await db('courses').where({ id, version }).update({ ...row, version: version + 1 });
-  if (n === 1) await rematchPatients(db, [before?.patient_id, row.patient_id as number | undefined].filter((p): p is number => p != null));
+  if (n === 1 && (!before || changesMatching(before, row))) {
+    await rematchPatients(db, [was?.patient_id, row.patient_id as number | undefined].filter((p): p is number => p != null));
+  }
   return n === 1;
+}
+
+function changesMatching(before: MatchedAs, row: Record<string, unknown>): boolean {
+  const differs = (k: keyof MatchedAs, norm: (v: unknown) => unknown) => k in row && norm(row[k]) !== norm(before[k]);
+  return differs('patient_id', Number) || differs('referral_date', (v) => String(v).slice(0, 10))
+    || differs('annulled', (v) => v === true || v === 1 || v === '1' || v === 'true');
 }
 
 /** Is this a unique-key violation (either engine)? */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? ''));
+}
+
+/** The stored derived columns of a course (completeness.ts), with what they are derived from. */
+export type DerivedRow = Record<string, unknown> & { id: number; version: number; state: string; complete: unknown; missing: unknown };
+
+/** Up to `size` courses (annulled too) with id > `afterId`, in primary-key order: their variables and derived columns. */
+export async function courseRowsAfter(db: Db, afterId: number, size: number): Promise<DerivedRow[]> {
+  return db('courses').where('id', '>', afterId).orderBy('id').limit(size)
+    .select('id', 'version', 'state', 'complete', 'missing', ...COURSE_ROW_VARIABLE_COLUMNS);
+}
+
+/** Store a course's derived columns, unless a save changed the course since it was read (returns whether it did). */
+export async function updateDerived(db: Db, id: number, version: number, derived: { state: string; complete: boolean; missing: string }):
+  Promise<boolean> {
+  return (await db('courses').where({ id, version }).update(derived)) === 1;
 }

@@ -1,14 +1,19 @@
 import { Router } from 'express';
 import { requireAccess } from '../access';
 import type { AppContext } from '../http/context';
+import { courseExportRoutes } from './export-routes';
 import { annul, annulPage } from './pages/annul';
 import { coursePage, saveSection, sectionLink } from './pages/course';
 import { listPage, searchPage, worklistPage } from './pages/list';
 import { createCoursePage, newCoursePage } from './pages/new';
 
-/** The course pages: list and search, worklist, new course (CPR first), the course page and its saves. */
+/**
+ * The course pages: list and search, worklist, new course (CPR first), the course page and its saves; the course
+ * export (its page, the download and /api/v1/courses.csv).
+ */
 export function coursePages(ctx: AppContext): Router {
   const router = Router();
+  router.use(courseExportRoutes(ctx));
   const read = requireAccess(ctx, 'courses.read');
   const write = requireAccess(ctx, 'courses.write');
 

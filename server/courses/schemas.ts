@@ -9,6 +9,7 @@ import {
 } from './variables';
 
 export { ISSUE_CODES, issueMessage, label, type Issue, type IssueCode } from './rules/issues';
+export { courseWarnings } from './rules/cross';
 export { applicability, inapplicableRegistered } from './rules/applicability';
 export { fieldSchemas } from './rules/fields';
 export type { InputMode } from './rules/parse';
@@ -112,20 +113,19 @@ export function validateCourse(values: CourseValues, ctx: ValidationContext): { 
 }
 
 /**
- * The one entry point for a save: parse raw input, lay it over `base` (the stored course; absent keys keep their
- * value, null un-registers) and validate the resulting course. A variable whose input could not be read reports
- * only that.
+ * The one validation of a course about to be saved, by the form, the API and the import alike. `course` is the
+ * whole course after the change (the input's readable values laid over the stored course, or the new course);
+ * `inputIssues` what parseCourseInput could not read (and the caller's own input checks). An input issue wins over
+ * the whole-course errors at the same variable, so an unreadable value is reported once, as typed.
+ * Returns `errors` = the input issues as given, then `courseErrors` (the rest, in dictionary order); warnings
+ * never block a save.
  */
-export function validateCourseInput(
-  raw: Record<string, unknown>, mode: InputMode, ctx: ValidationContext & { base?: CourseValues },
-): { values: CourseValues; version?: number; errors: Issue[]; warnings: Issue[] } {
-  const parsed = parseCourseInput(raw, mode);
-  const values: CourseValues = { ...(ctx.base ?? {}), ...parsed.values };
-  const result = validateCourse(values, { today: ctx.today, existing: ctx.existing });
-  const unreadable = new Set(parsed.issues.map((i) => i.variable));
-  const errors = byDictionaryOrder([...parsed.issues, ...result.errors.filter((e) => !unreadable.has(e.variable))]);
-  const out = { values, errors, warnings: result.warnings };
-  return parsed.version === undefined ? out : { ...out, version: parsed.version };
+export function validateCourseInput(course: CourseValues, inputIssues: readonly Issue[], ctx: ValidationContext):
+  { errors: Issue[]; courseErrors: Issue[]; warnings: Issue[] } {
+  const result = validateCourse(course, ctx);
+  const unreadable = new Set(inputIssues.map((i) => i.variable));
+  const courseErrors = result.errors.filter((e) => !unreadable.has(e.variable));
+  return { errors: [...inputIssues, ...courseErrors], courseErrors, warnings: result.warnings };
 }
 
 export type { CourseValues, VariableName };

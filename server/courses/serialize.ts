@@ -1,7 +1,7 @@
 import { dbBool, dbJson } from '../db/codecs';
 import type { Lang } from '../i18n';
 import { completeness, deriveState, derived, type CourseState } from './completeness';
-import { decryptCpr } from './cpr';
+import { decryptCpr } from '../patients';
 import { effectiveSources, storedSources, type Sources } from './sources';
 import type { CourseRow } from './queries';
 import { issueMessage, type Issue } from './schemas';

@@ -6,7 +6,7 @@ import { hasKey, t, type Lang } from '../i18n';
 import { formatDateDanish, today } from '../time';
 import { firstOverlapping, occupiedDays } from './overlap';
 import * as q from './queries';
-import { issueMessage, validateCourse, type Issue } from './schemas';
+import { issueMessage, validateCourseInput, type Issue } from './schemas';
 import { toRecord, type CourseRecord } from './serialize';
 import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
 
@@ -47,10 +47,8 @@ export function municipalityOf(cs: CourseScope): string {
 /** Input issues (unreadable values) win over the whole-course errors at the same variable. */
 export function validateOrThrow(cs: CourseScope, values: CourseValues, inputIssues: Issue[], existing: boolean,
   inapplicable: VariableName[]): void {
-  const { errors } = validateCourse(values, { today: today(), existing });
-  const unreadable = new Set(inputIssues.map((i) => i.variable));
-  const all = [...inputIssues, ...errors.filter((e) => !unreadable.has(e.variable))];
-  if (all.length) throw new CourseValidationError(all, inapplicable, cs.lang);
+  const { errors } = validateCourseInput(values, inputIssues, { today: today(), existing });
+  if (errors.length) throw new CourseValidationError(errors, inapplicable, cs.lang);
 }
 
 export function showDate(iso: string, lang: Lang): string {
@@ -78,10 +76,17 @@ export async function refuseOverlap(trx: Knex.Transaction, cs: CourseScope, pati
   throw new Conflict('overlap', message, { referral_date: message });
 }
 
+/** The course of the caller's scope as stored: 404 outside it. */
 export async function stored(db: Knex | Knex.Transaction, cs: CourseScope, id: number): Promise<CourseRecord> {
+  return (await storedWithRow(db, cs, id)).record;
+}
+
+/** As stored(), with the row it was read from (so a save can build the saved record without reading it again). */
+export async function storedWithRow(db: Knex | Knex.Transaction, cs: CourseScope, id: number):
+  Promise<{ row: q.CourseRow; record: CourseRecord }> {
   const row = await q.findCourse(db, cs.user.scope, id);
   if (!row) throw notFound(id);
-  return toRecord(row, cs.cprKey);
+  return { row, record: toRecord(row, cs.cprKey) };
 }
 
 /** Audit-safe values: everything but the CPR (a patient is named by patient_id). */
@@ -114,3 +119,9 @@ export async function insertOrConflict<T>(cs: CourseScope, write: () => Promise<
   }
 }
 
+
+/** A change or annulment sent without the version it was made on (or with an unreadable one). */
+export function missingVersion(cs: CourseScope, inputIssues: Issue[] = []): CourseValidationError {
+  const sent = inputIssues.find((i) => i.variable === 'version');
+  return new CourseValidationError([sent ?? { variable: 'version', code: 'version_required' }], [], cs.lang);
+}

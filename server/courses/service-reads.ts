@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/record';
 import { addDays, daysBetween, today } from '../time';
 import type { CourseState } from './completeness';
 import type { VariableName } from './variables';
-import { cprLookupHash } from './cpr';
+import { cprLookupHash } from '../patients';
 import * as q from './queries';
 import { toRecord, type CourseRecord } from './serialize';
 import { courseAudit, stored, type CourseScope } from './service-core';

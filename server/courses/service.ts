@@ -3,19 +3,18 @@ import { isPostgres } from '../db/connect';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { nowIso } from '../time';
-import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from './patients';
+import { findOrCreatePatient, lockPatient, renamePatient } from '../patients';
 import * as q from './queries';
-import { inapplicableRegistered, type Issue } from './schemas';
-import { courseColumns, registeredValues, type CourseRecord } from './serialize';
-import { afterManualSave } from './sources';
-import { moveCareRecordResources } from './service-system';
+import type { Issue } from './schemas';
+import { courseColumns, type CourseRecord } from './serialize';
 import {
-  auditValues, courseAudit, CourseValidationError, insertOrConflict, municipalityOf, refuseDuplicateExternalId,
-  refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
+  auditValues, courseAudit, CourseValidationError, insertOrConflict, missingVersion, municipalityOf,
+  refuseDuplicateExternalId, refuseOverlap, stored, validateOrThrow, versionConflict, type CourseScope,
 } from './service-core';
-import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
+import type { CourseValues } from './variables';
 
 export type { CourseRecord } from './serialize';
+export { updateCourse } from './service-update';
 export { PAGE_SIZE } from './queries';
 export { CourseValidationError, courseIssueMessage, type CourseScope } from './service-core';
 export {
@@ -53,94 +52,6 @@ export async function createCourse(cs: CourseScope, values: CourseValues, opts: 
   });
 }
 
-/** The course after the change: present keys replace, null and `clear` un-register; municipality_code never changes. */
-function applyChanges(current: CourseRecord, changes: CourseValues, clear: readonly VariableName[], issues: Issue[]): CourseValues {
-  const next = registeredValues(current);
-  for (const name of VARIABLE_NAMES) {
-    if (!(name in changes) || name === 'municipality_code') continue;
-    const v = changes[name];
-    if (v === null || v === undefined) delete next[name];
-    else next[name] = v;
-  }
-  for (const name of clear) delete next[name];
-  if (changes.municipality_code !== undefined && changes.municipality_code !== current.municipality_code) {
-    issues.push({ variable: 'municipality_code', code: 'municipality_fixed' });
-  }
-  return next;
-}
-
-const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
-
-/**
- * A save over an older version. Without `seen` (the API) it is a 409. With `seen` (a form: the values it showed
- * at that version) only what the user changed is kept, and it applies at the current version unless someone else
- * changed one of the same variables to another value meanwhile (409, shown side by side).
- */
-function mergeStale(cs: CourseScope, current: CourseRecord, sent: CourseValues, version: number, seen?: CourseValues):
-  { changes: CourseValues; version: number } {
-  if (current.version === version) return { changes: sent, version };
-  if (!seen) throw versionConflict(current, cs.lang);
-  const mine = (Object.keys(sent) as VariableName[]).filter((n) => n in seen && !same(sent[n], seen[n]));
-  const clash = mine.filter((n) => !same(current[n], seen[n]) && !same(current[n], sent[n]));
-  if (clash.length) throw versionConflict(current, cs.lang);
-  return { changes: Object.fromEntries(mine.map((n) => [n, sent[n]])) as CourseValues, version: current.version };
-}
-
-function changedVariables(current: CourseRecord, next: CourseValues): VariableName[] {
-  return VARIABLE_NAMES.filter((n) => (current[n] ?? null) !== (next[n] ?? null));
-}
-
-/**
- * Change a course: 404 outside the scope, 400 without a version, 409 version_conflict (with `current`), 400 when
- * annulled or invalid (naming registered values the change made inapplicable; `opts.clear` un-registers them in the
- * same save), 409 duplicate_external_id / overlap. A changed cpr re-links the course to that patient.
- */
-export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
-  opts: { clear?: readonly VariableName[]; inputIssues?: Issue[]; seen?: CourseValues } = {}): Promise<CourseRecord> {
-  return cs.db.transaction(async (trx) => {
-    const current = await stored(trx, cs, id);
-    if (sentVersion === null || sentVersion === undefined) throw missingVersion(cs, opts.inputIssues);
-    const { changes, version } = mergeStale(cs, current, sent, sentVersion, opts.seen);
-    if (current.annulled) throw new Invalid({}, t(cs.lang, 'courses.service.annulled'));
-    const issues = [...(opts.inputIssues ?? [])];
-    const next = applyChanges(current, changes, opts.clear ?? [], issues);
-    const inapplicable = inapplicableRegistered(next).filter((v) => !(v in changes));
-    validateOrThrow(cs, next, issues, true, inapplicable);
-    const changed = changedVariables(current, next);
-    if (changed.length === 0) return current;
-
-    const municipality = current.municipality_code as string;
-    let patientId = current.patient_id;
-    if (changed.includes('cpr')) {
-      const patient = await findOrCreatePatient(trx, cs.cprKey, municipality, next.cpr as string);
-      patientId = patient.id;
-      // A correction of a typo: a patient created by it keeps the name the course showed.
-      if (patient.created && !('patient_name' in changes)) await setPatientName(trx, patientId, (next.patient_name ?? null) as string | null);
-      if (current.fhir_referral_id) await moveCareRecordResources(trx, cs.cprKey, municipality, current.cpr as string, next.cpr as string);
-    }
-    await lockPatient(trx, patientId, isPostgres(cs.db));
-    if (changed.includes('external_id')) await refuseDuplicateExternalId(trx, cs, municipality, next.external_id, id);
-    await refuseOverlap(trx, cs, patientId, next, id);
-    if (changed.includes('patient_name')) await renamePatient(trx, patientId, (next.patient_name ?? null) as string | null, [id]);
-    const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, {
-      ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
-      sources: afterManualSave(current.sources, changed),
-    }));
-    if (!saved) throw versionConflict(await stored(trx, cs, id), cs.lang);
-    await recordAudit(trx, cs.actor, courseAudit('course_update', { id, patient_id: patientId, municipality_code: municipality }, {
-      version: version + 1,
-      changes: Object.fromEntries(changed.map((n) => n === 'cpr'
-        ? ['patient_id', { old: current.patient_id, new: patientId }]
-        : [n, { old: current[n] ?? null, new: next[n] ?? null }])),
-    }));
-    return stored(trx, cs, id);
-  });
-}
-
-function missingVersion(cs: CourseScope, inputIssues: Issue[] = []): CourseValidationError {
-  const sent = inputIssues.find((i) => i.variable === 'version');
-  return new CourseValidationError([sent ?? { variable: 'version', code: 'version_required' }], [], cs.lang);
-}
 
 /** Annul a course registered by mistake: it leaves lists, worklist and indicators but stays readable by id. */
 export async function annulCourse(cs: CourseScope, id: number, reason: string, version: number | null | undefined,

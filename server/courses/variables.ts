@@ -19,14 +19,19 @@ export type Section = 'A' | 'B' | 'C' | 'D';
 export type Kind = 'cpr' | 'text' | 'date' | 'code' | 'integer' | 'decimal';
 
 /**
- * One clause of a *when* condition: `on` are the controlling variables (named in messages), `test` the clause.
- * `given` marks "applies when `on` is NOT registered" (not_started_reason), whose failure means "on is filled in".
+ * One clause of a *when* condition, as data (like indicators/conditions.ts): `on` are the controlling variables
+ * (named in messages). `absent` is "applies when `on` is NOT registered" (not_started_reason), whose failure means
+ * "on is filled in". The form's script reads the same data (form-view.ts), so server and browser agree.
  */
-export interface Condition {
-  on: readonly VariableName[];
-  test: (c: CourseValues) => boolean;
-  given?: boolean;
-}
+export type Condition =
+  /** the controller is registered */
+  | { kind: 'registered'; on: readonly [VariableName] }
+  /** the controller is not registered */
+  | { kind: 'absent'; on: readonly [VariableName] }
+  /** the controller has one of the codes */
+  | { kind: 'oneOf'; on: readonly [VariableName]; codes: readonly string[] }
+  /** at least one of the controllers is a number ≥ value (HADS anxiety or depression ≥ 8) */
+  | { kind: 'anyAtLeast'; on: readonly VariableName[]; value: number };
 
 export interface VariableDef {
   name: VariableName;
@@ -47,8 +52,6 @@ export interface VariableDef {
   minDate?: string;
   /** The clauses of the *when* condition, all of which must hold. */
   conditions?: readonly Condition[];
-  /** The *when* condition on the course's own values (not transitive: see rules/applicability.ts). */
-  when?: (c: CourseValues) => boolean;
 }
 
 export function isRegistered(v: unknown): boolean {
@@ -59,16 +62,22 @@ const SMOKERS = ['daily', 'occasional'];
 const TESTS = ['6mwt', 'watt'];
 const num = (v: Value | undefined): number => (typeof v === 'number' ? v : NaN);
 
-const given = (v: VariableName): Condition => ({ on: [v], test: (c) => isRegistered(c[v]) });
-const absent = (v: VariableName): Condition => ({ on: [v], test: (c) => !isRegistered(c[v]), given: true });
-const oneOf = (v: VariableName, codes: readonly string[]): Condition =>
-  ({ on: [v], test: (c) => codes.includes(c[v] as string) });
-const hadsHigh: Condition = {
-  on: ['hads_a_start', 'hads_d_start'],
-  test: (c) => num(c.hads_a_start) >= 8 || num(c.hads_d_start) >= 8,
-};
+/** Does one clause hold on the course's own values (not transitive: see rules/applicability.ts)? */
+export function conditionHolds(cond: Condition, c: CourseValues): boolean {
+  switch (cond.kind) {
+    case 'registered': return isRegistered(c[cond.on[0]]);
+    case 'absent': return !isRegistered(c[cond.on[0]]);
+    case 'oneOf': return cond.codes.includes(c[cond.on[0]] as string);
+    case 'anyAtLeast': return cond.on.some((v) => num(c[v]) >= cond.value);
+  }
+}
 
-type Def = Omit<VariableDef, 'name' | 'section' | 'when' | 'codes'>;
+const given = (v: VariableName): Condition => ({ kind: 'registered', on: [v] });
+const absent = (v: VariableName): Condition => ({ kind: 'absent', on: [v] });
+const oneOf = (v: VariableName, codes: readonly string[]): Condition => ({ kind: 'oneOf', on: [v], codes });
+const hadsHigh: Condition = { kind: 'anyAtLeast', on: ['hads_a_start', 'hads_d_start'], value: 8 };
+
+type Def = Omit<VariableDef, 'name' | 'section' | 'codes'>;
 const text = (maxLength: number, extra: Omit<Def, 'kind'> = {}): Def => ({ kind: 'text', maxLength, ...extra });
 const date = (extra: Omit<Def, 'kind'> = {}): Def => ({ kind: 'date', ...extra });
 const code = (codeList: CodeListName, extra: Omit<Def, 'kind'> = {}): Def => ({ kind: 'code', codeList, ...extra });
@@ -143,8 +152,6 @@ export const VARIABLES: readonly VariableDef[] = VARIABLE_NAMES.map((name) => {
   const d = DEFS[name];
   const def: VariableDef = { ...d, name, section: sectionOf(name) };
   if (d.codeList) def.codes = codesOf(d.codeList);
-  const conds = d.conditions;
-  if (conds) def.when = (c) => conds.every((cond) => cond.test(c));
   return Object.freeze(def);
 });
 

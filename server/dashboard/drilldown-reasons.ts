@@ -1,5 +1,4 @@
-import { codeLabel } from '../courses/code-lists';
-import { VARIABLE } from '../courses/variables';
+import { codeLabel, VARIABLE } from '../courses';
 import { formatDecimal } from '../http/view-helpers';
 import { Lang, t } from '../i18n';
 import { columnsOf } from '../indicators/conditions';

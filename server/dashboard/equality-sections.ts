@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { codeLabel } from '../courses/code-lists';
+import { codeLabel } from '../courses';
 import { Lang, t } from '../i18n';
 import { IndicatorId } from '../indicators/definitions';
 import { PChartPoint } from '../indicators/pchart';

@@ -1,5 +1,5 @@
-import { ageOn } from '../courses/cpr';
-import type { CourseValues } from '../courses/variables';
+import { ageOn } from '../patients';
+import { type CourseValues } from '../courses';
 import { addDays, daysBetween } from '../time';
 import { INHABITANTS_THOUSANDS } from './municipality-sizes';
 import { FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, MIDDLE_NAMES, SURNAMES } from './names';

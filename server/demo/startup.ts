@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { Config } from '../config';
-import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { demographicsOf, patientNameColumns } from '../courses/patients';
-import { courseColumns } from '../courses/serialize';
+import { cprLookupHash, demographicsOf, encryptCpr, patientNameColumns } from '../patients';
+import { courseColumns } from '../courses';
 import { isPostgres } from '../db/connect';
 import { nowIso, today } from '../time';
 import { generateDemoCourses, type DemoCourse } from './generate';

@@ -1,13 +1,11 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
-import { validateCourse } from '../courses/schemas';
-import { registeredValues } from '../courses/serialize';
 import {
-  annulSystemCourse, courseIssueMessage, insertSystemCourse, patientAndOverlaps, readCourse, updateSystemCourse,
-  type CourseRecord, type Sources,
-} from '../courses/service';
-import type { CourseValues, VariableName } from '../courses/variables';
+  annulSystemCourse, courseIssueMessage, type CourseRecord, type CourseValues, insertSystemCourse,
+  patientAndOverlaps, readCourse, registeredValues, type Sources, updateSystemCourse, validateCourse,
+  type VariableName,
+} from '../courses';
 import type { Lang } from '../i18n';
 import { t } from '../i18n';
 import { today } from '../time';

@@ -1,4 +1,4 @@
-import { cprIssue } from '../courses/cpr';
+import { cprIssue } from '../patients';
 import { SYSTEM, isSorCode } from './codes';
 import { at, type Finding } from './findings';
 import { reduce, resolver, type Entry } from './reduce';

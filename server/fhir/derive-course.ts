@@ -1,4 +1,4 @@
-import { VARIABLE } from '../courses/variables';
+import { VARIABLE } from '../courses';
 import { INTERVENTIONS, REASONS, TRAINING, diagnosisGroupOf, SYSTEM, type InterventionVariable } from './codes';
 import type { Derived, SorLookup } from './derive';
 import { at, type Finding } from './findings';

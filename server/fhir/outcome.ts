@@ -1,5 +1,4 @@
-import { label } from '../courses/schemas';
-import { isVariableName } from '../courses/variables';
+import { isVariableName, label } from '../courses';
 import { t, type Lang } from '../i18n';
 import { fhirCodeOf, severityOf, type Finding } from './findings';
 import { SYSTEM } from './codes';

@@ -1,7 +1,6 @@
-import { courseIssueMessage } from '../courses/service';
-import { validateCourse } from '../courses/schemas';
-import type { Sources } from '../courses/service';
-import { VARIABLE_NAMES, type CourseValues, type VariableName } from '../courses/variables';
+import {
+  courseIssueMessage, type CourseValues, type Sources, validateCourse, VARIABLE_NAMES, type VariableName,
+} from '../courses';
 import type { Lang } from '../i18n';
 import { today } from '../time';
 import type { Derived } from './derive';

@@ -1,13 +1,11 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
-import { cprLookupHash, encryptCpr } from '../courses/cpr';
-import { demographicsOf, patientNameColumns, renamePatient } from '../courses/patients';
-import { courseColumns } from '../courses/serialize';
-import { afterManualSave } from '../courses/sources';
-import { auditValues, courseAudit, versionConflict } from '../courses/service-core';
-import { updateCourseAtVersion } from '../courses/queries';
+import { cprLookupHash, demographicsOf, encryptCpr, patientNameColumns, renamePatient } from '../patients';
+import {
+  afterManualSave, auditValues, courseAudit, courseColumns, type CourseValues, updateCourseAtVersion, VARIABLE_NAMES,
+  versionConflict,
+} from '../courses';
 import { rematchPatients } from '../pathway/matching';
-import { VARIABLE_NAMES, type CourseValues } from '../courses/variables';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
 import type { PlannedRow } from './plan';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { cprLookupHash } from '../courses/cpr';
-import { occupiedDays, spansOverlap, type Occupied, type OccupyingCourse } from '../courses/overlap';
+import { cprLookupHash } from '../patients';
+import { type Occupied, occupiedDays, type OccupyingCourse, spansOverlap } from '../courses';
 import type { Lang } from '../i18n';
 import { fault, type ImportIssue } from './rows';
 

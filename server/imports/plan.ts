@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { validateCourse } from '../courses/schemas';
-import { registeredValues, toRecord, type CourseRecord } from '../courses/serialize';
-import type { CourseRow } from '../courses/queries';
-import type { CourseValues, VariableName } from '../courses/variables';
+import {
+  type CourseRecord, type CourseRow, type CourseValues, registeredValues, toRecord, validateCourseInput,
+  type VariableName,
+} from '../courses';
 import type { Lang } from '../i18n';
 import { today } from '../time';
 import { overlapErrors, rowSpan, type RowSpan } from './overlap';
@@ -91,9 +91,8 @@ export async function planRows(db: Knex, cprKey: Buffer, municipality: string, r
         rowErrors.push(fault(row.line, 'cpr', 'cpr_mismatch', lang, { id: current.id }));
       }
       const course = current ? merged(current, row.values) : created(row.values, municipality);
-      const result = validateCourse(course, { today: day, existing: current !== undefined });
-      const unreadable = new Set(row.issues.map((i) => i.variable));
-      for (const e of result.errors) if (!unreadable.has(e.variable)) rowErrors.push(issueAt(row.line, e, lang));
+      const result = validateCourseInput(course, row.issues, { today: day, existing: current !== undefined });
+      for (const e of result.courseErrors) rowErrors.push(issueAt(row.line, e, lang));
       for (const w of result.warnings) warnings.push(issueAt(row.line, w, lang));
       for (const e of rowErrors) errors.push(e);
       const cpr = String(course.cpr);

@@ -5,12 +5,12 @@ import type { AppContext } from '../http/context';
 import { Invalid, TooLarge } from '../http/errors';
 import { renderRefusal } from '../http/refusal';
 import { t } from '../i18n';
-import { queryFlag, refuseDeclaredTooLarge, sendCourseExport } from './api';
+import { queryFlag, refuseDeclaredTooLarge } from './api';
 import { runImport, type ImportReport } from './service';
 import { BrokenUpload, guardedUpload, uploadedFile } from './upload';
 import { logClientFault } from '../http/error-handler';
 
-/** Pages: Import (upload, dry run, commit) and Eksport (the course export download). */
+/** Pages: Import (upload, dry run, commit). The Eksport page is the courses feature's. */
 export function importsRoutes(ctx: AppContext): Router {
   const r = Router();
   const importGate = requireAccess(ctx, 'courses.import');
@@ -42,14 +42,6 @@ export function importsRoutes(ctx: AppContext): Router {
     renderImport(req, res, !dryRun && failed ? 400 : 200, { report, courses, failed, outcome, outcomeText: t(req.lang, `imports.outcome_${outcome}`, {
       rows: report.rows, created: report.created, updated: report.updated, errors: report.errors.length,
     }) });
-  });
-
-  r.get('/eksport', requireAccess(ctx, 'courses.export'), (req, res) => {
-    res.render('imports/export', { title: t(req.lang, 'imports.export_title') });
-  });
-
-  r.get('/eksport/forloeb.csv', requireAccess(ctx, 'courses.export'), async (req, res) => {
-    await sendCourseExport(ctx, req, res, queryFlag(req, 'pseudonymise'));
   });
 
   return r;

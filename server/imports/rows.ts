@@ -1,6 +1,7 @@
-import { parseCourseInput, type Issue } from '../courses/schemas';
-import { courseIssueMessage } from '../courses/service';
-import { REQUIRED_AT_CREATE, VARIABLE_NAMES, isVariableName, type CourseValues, type Value } from '../courses/variables';
+import {
+  courseIssueMessage, type CourseValues, type Issue, isVariableName, parseCourseInput, REQUIRED_AT_CREATE,
+  type Value, VARIABLE_NAMES,
+} from '../courses';
 import { hasKey, t, type Lang } from '../i18n';
 
 export interface ImportIssue { line: number; column: string | null; code: string; message: string }

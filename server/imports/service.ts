@@ -8,7 +8,7 @@ import { Forbidden } from '../http/errors';
 import type { Lang } from '../i18n';
 import { commitPlan } from './commit';
 import { FileFault, readCsv, type CsvRecord } from './parse';
-import { isVariableName } from '../courses/variables';
+import { isVariableName } from '../courses';
 import { planRows, type PlannedRow, type ReadRows } from './plan';
 import { checkHeader, fault, type ImportIssue } from './rows';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { codesOf } from '../courses/code-lists';
+import { codesOf } from '../courses';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
 import { AGE_GROUPS, Counts, countStrata, StrataCountsTable, ZERO_COUNTS } from './compute';

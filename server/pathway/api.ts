@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { can, type Action, userOf, requireAccess } from '../access';
 import { recordAudit, actorOf } from '../audit/record';
-import { cprLookupHash, normaliseCpr } from '../courses/cpr';
+import { cprLookupHash, normaliseCpr } from '../patients';
 import type { AppContext } from '../http/context';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../http/errors';
 import { t } from '../i18n';

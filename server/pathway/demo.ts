@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { Config } from '../config';
-import { cprIssue, cprLookupHash, decryptCpr, encryptCpr } from '../courses/cpr';
+import { cprIssue, cprLookupHash, decryptCpr, encryptCpr } from '../patients';
 import { passesModulus11 } from '../demo/generate';
 import { addDays, nowIso, today } from '../time';
 import { rematchAll } from './matching';

@@ -3,14 +3,14 @@ import { can, type CurrentUser, requireAccess, userOf } from '../access';
 import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_UNIT_TYPES, pathwayRows } from './results';
 import { RESULTS } from './counts';
 import { actorOf, recordAudit } from '../audit/record';
-import { codeLabel, codesOf } from '../courses/code-lists';
+import { codeLabel, codesOf } from '../courses';
 import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
 import { hospitals } from './hospitals';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
-import { decryptCpr } from '../courses/cpr';
+import { decryptCpr } from '../patients';
 
 /** Henvisninger uden forløb (pathway.md §6): the municipality's counted referrals without a course, oldest first. */
 

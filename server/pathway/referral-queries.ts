@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { whereInScope, whereSentFromScope, type Scope } from '../access';
-import { birthDateFromCpr, decryptCpr, sexFromCpr } from '../courses/cpr';
+import { birthDateFromCpr, decryptCpr, sexFromCpr } from '../patients';
 import { daysBetween, today } from '../time';
 import type { ReferralValues } from './referral-rules';
 

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
-import { parseCourseInput, validateCourse, issueMessage, type Issue } from '../courses/schemas';
-import type { CourseValues } from '../courses/variables';
+import { type CourseValues, type Issue, issueMessage, parseCourseInput, validateCourse } from '../courses';
 import { t } from '../i18n';
 import { today } from '../time';
 import type { ReferralCtx } from './referrals';

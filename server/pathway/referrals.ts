@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { type CurrentUser, whereInScope, whereSentFromScope, type Scope } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
-import { cprLookupHash, encryptCpr } from '../courses/cpr';
+import { cprLookupHash, encryptCpr } from '../patients';
 import { Conflict, Invalid, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { nowIso, today } from '../time';

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import yazl from 'yazl';
-import { formatCell, type StoredCourse } from '../courses/export';
-import { NATIONAL_VARIABLES } from '../courses/variables';
+import { formatCell, NATIONAL_VARIABLES, type StoredCourse } from '../courses';
 import type { CourseReasons } from './validate';
 
 export const MANIFEST_FORMAT = 'hjertekvalitet-dhrd';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
 import { can, requireAccess, scopeNames, userOf } from '../access';
-import { label } from '../courses/schemas';
+import { label } from '../courses';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { resolveScope, scopeContains, type Scope } from '../access';
-import { decryptBytes, encryptBytes } from '../courses/cpr';
-import { storedCourseBatches } from '../courses/export';
+import { decryptBytes, encryptBytes } from '../patients';
+import { storedCourseBatches } from '../courses';
 import { Conflict, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { today } from '../time';

@@ -1,7 +1,7 @@
-import type { StoredCourse } from '../courses/export';
-import { courseWarnings } from '../courses/rules/cross';
-import { applicability, issueMessage, label, validateCourse, type Issue } from '../courses/schemas';
-import { NATIONAL_VARIABLES, VARIABLE, isRegistered, type VariableName } from '../courses/variables';
+import {
+  applicability, courseWarnings, isRegistered, type Issue, issueMessage, label, NATIONAL_VARIABLES,
+  type StoredCourse, validateCourse, VARIABLE, type VariableName,
+} from '../courses';
 import { t, type Lang } from '../i18n';
 
 export interface Reason { variable: string | null; code: string; message: string }

@@ -5,7 +5,7 @@ import { t, type Lang } from '../../i18n';
 import { today } from '../../time';
 import { codeLabel, codeOptions } from '../code-lists';
 import { COURSE_STATES, type CourseState } from '../completeness';
-import { normaliseCpr } from '../cpr';
+import { normaliseCpr } from '../../patients';
 import { label } from '../schemas';
 import { listCourses, worklist, type CourseListFilter, type CourseRecord, type WorklistFilter } from '../service';
 import { isVariableName, VARIABLE, VARIABLE_NAMES, type VariableName } from '../variables';

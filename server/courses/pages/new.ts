@@ -4,7 +4,7 @@ import { Conflict } from '../../http/errors';
 import { formErrorView } from '../../http/forms';
 import { setFlash } from '../../http/render';
 import { t } from '../../i18n';
-import { birthDateFromCpr, cprIssue, normaliseCpr, sexFromCpr } from '../cpr';
+import { birthDateFromCpr, cprIssue, normaliseCpr, sexFromCpr } from '../../patients';
 import { sectionFields, sectionInput } from '../form-view';
 import { issueMessage, parseCourseInput } from '../schemas';
 import { CourseValidationError, createCourse, listCourses, type CourseRecord } from '../service';

@@ -1,5 +1,5 @@
 import {
-  VARIABLE, VARIABLES, isRegistered, type Condition, type CourseValues, type VariableName,
+  VARIABLE, VARIABLES, conditionHolds, isRegistered, type Condition, type CourseValues, type VariableName,
 } from '../variables';
 import type { Issue } from './issues';
 
@@ -17,7 +17,7 @@ export function applicability(c: CourseValues): Record<VariableName, boolean> {
 }
 
 function holds(cond: Condition, c: CourseValues, app: Record<VariableName, boolean>): boolean {
-  return cond.test(c) && (cond.given === true || cond.on.every((o) => !isRegistered(c[o]) || app[o]));
+  return conditionHolds(cond, c) && (cond.kind === 'absent' || cond.on.every((o) => !isRegistered(c[o]) || app[o]));
 }
 
 /** Registered variables that do not apply (the form offers to clear them: "Ryd disse felter"). */
@@ -35,13 +35,15 @@ export function inapplicableReason(name: VariableName, c: CourseValues, app = ap
     const def = VARIABLE[name];
     const failing = (def.conditions ?? []).find((cond) => !holds(cond, c, app));
     if (!failing) break;
-    const blocked = failing.given ? undefined : failing.on.find((o) => !app[o]);
+    const whenAbsent = failing.kind === 'absent';
+    const blocked = whenAbsent ? undefined : failing.on.find((o) => !app[o]);
     if (blocked) { name = blocked; continue; }
-    const unregistered = failing.given ? undefined : failing.on.find((o) => !isRegistered(c[o]));
+    const unregistered = whenAbsent ? undefined : failing.on.find((o) => !isRegistered(c[o]));
     if (unregistered) return { variable: null, code: 'fill_first', params: { other: unregistered } };
-    if (failing.given) return { variable: null, code: 'not_applicable', params: { other: failing.on[0] } };
+    if (whenAbsent) return { variable: null, code: 'not_applicable', params: { other: failing.on[0] } };
     if (failing.on.length > 1) {
-      return { variable: null, code: 'not_applicable', params: { other: failing.on[0], other2: failing.on[1], threshold: 8 } };
+      const threshold = failing.kind === 'anyAtLeast' ? failing.value : 8;
+      return { variable: null, code: 'not_applicable', params: { other: failing.on[0], other2: failing.on[1], threshold } };
     }
     return { variable: null, code: 'not_applicable', params: { other: failing.on[0], value: String(c[failing.on[0]]) } };
   }

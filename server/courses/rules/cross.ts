@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isIsoDate } from '../../time';
-import { ageOn, birthDateFromCpr, cprIssue } from '../cpr';
+import { ageOn, birthDateFromCpr, cprIssue } from '../../patients';
 import {
   PAIRS, REQUIRED_AT_CREATE, VARIABLES, isRegistered, testRange, type CourseValues, type VariableName,
 } from '../variables';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../time';
 import { municipalityCodes } from '../code-lists';
-import { cprIssue } from '../cpr';
+import { cprIssue } from '../../patients';
 import { VARIABLES, type VariableDef, type VariableName } from '../variables';
 
 /** Does a number have at most `decimals` decimals? (checks the value; the text modes check the typed text too) */

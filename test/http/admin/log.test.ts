@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { recordAudit } from '../../../server/audit/record';
-import { cprLookupHash, encryptCpr } from '../../../server/courses/cpr';
+import { cprLookupHash, encryptCpr } from '../../../server/patients';
 import { createUser, loginAs, LoggedIn, testApp, TestApp } from '../../helpers/app';
 
 const CPR = '0101901234';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { pseudonym } from '../../../server/courses/cpr';
+import { pseudonym } from '../../../server/patients';
 import { VARIABLE_NAMES } from '../../../server/courses/variables';
 import { loginAs, testApp, type LoggedIn, type TestApp } from '../../helpers/app';
 import { closedCourse, cprNo, notStartedCourse, storeCourse, TEST_CPR_KEY } from '../../integration/submissions/fixtures';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { resolveScope, type Scope } from '../../../server/access';
 import { NATIONAL_VARIABLES } from '../../../server/courses/variables';
-import { decryptBytes } from '../../../server/courses/cpr';
+import { decryptBytes } from '../../../server/patients';
 import { Conflict } from '../../../server/http/errors';
 import { createSubmission, downloadPart, submissionLog, validateSubmission } from '../../../server/submissions/service';
 import { freshDb } from '../../helpers/db';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { completeness, deriveState } from '../../../server/courses/completeness';
-import { cprLookupHash, encryptCpr } from '../../../server/courses/cpr';
+import { cprLookupHash, encryptCpr } from '../../../server/patients';
 import type { CourseValues } from '../../../server/courses/variables';
 
 export const TEST_CPR_KEY = Buffer.alloc(32, 7);

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import {
   birthDateFromCpr, cprCentury, cprIssue, cprLookupHash, decryptBytes, decryptCpr, encryptBytes, encryptCpr,
   normaliseCpr, pseudonym, sexFromCpr,
-} from '../../../server/courses/cpr';
+} from '../../../server/patients';
 
 describe('courses/cpr: normalise', () => {
   const cases: [unknown, string | null][] = [

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseCourseInput, validateCourseInput, type InputMode } from '../../../server/courses/schemas';
+import { parseCourseInput, validateCourseInput, type CourseValues, type InputMode } from '../../../server/courses/schemas';
 import { TODAY, closedCourse, referredCourse } from './fixtures';
 
 type Case = [mode: InputMode, raw: Record<string, unknown>, values: Record<string, unknown>, issues: string[]];
@@ -75,15 +75,23 @@ describe('courses/parseCourseInput: the three modes', () => {
   });
 });
 
-describe('courses/validateCourseInput: parse, merge over the stored course, validate', () => {
+/** What form, API and import do: parse the input, lay its readable values over the stored course, validate. */
+function save(raw: Record<string, unknown>, mode: InputMode, base?: CourseValues) {
+  const parsed = parseCourseInput(raw, mode);
+  const values: CourseValues = { ...(base ?? {}), ...parsed.values };
+  return { ...parsed, values, ...validateCourseInput(values, parsed.issues, { today: TODAY, existing: base !== undefined }) };
+}
+const codes = (issues: { variable: string | null; code: string }[]) => issues.map((e) => `${e.variable}:${e.code}`);
+
+describe('courses/validateCourseInput: the one validation of a save (input issues first, each variable once)', () => {
   it('form: a bad date is reported once, in the form\'s format, and other fields still validate', () => {
-    const r = validateCourseInput({ start_date: '32.01.2025', height_cm: '300' }, 'form', { today: TODAY, base: referredCourse(), existing: true });
-    expect(r.errors.map((e) => `${e.variable}:${e.code}`)).to.deep.equal(['start_date:invalid_date', 'height_cm:out_of_range', 'height_cm:fill_first']);
+    const r = save({ start_date: '32.01.2025', height_cm: '300' }, 'form', referredCourse());
+    expect(codes(r.errors)).to.deep.equal(['start_date:invalid_date', 'height_cm:out_of_range', 'height_cm:fill_first']);
     expect(r.errors[0].params).to.deep.equal({ format: 'ui' });
   });
 
   it('json PATCH: absent keys keep their value, null un-registers', () => {
-    const r = validateCourseInput({ version: 2, icd10: null, height_cm: 175 }, 'json', { today: TODAY, base: closedCourse(), existing: true });
+    const r = save({ version: 2, icd10: null, height_cm: 175 }, 'json', closedCourse());
     expect(r.errors).to.deep.equal([]);
     expect(r.version).to.equal(2);
     expect(r.values.icd10).to.equal(null);
@@ -92,18 +100,27 @@ describe('courses/validateCourseInput: parse, merge over the stored course, vali
   });
 
   it('csv: an un-registering empty cell that leaves dependants is refused at the dependants', () => {
-    const r = validateCourseInput({ smoking_start: 'never' }, 'csv', { today: TODAY, base: closedCourse(), existing: true });
-    expect(r.errors.map((e) => `${e.variable}:${e.code}`)).to.deep.equal(['smoking_cessation:not_applicable', 'smoking_end:smoking_end_former']);
+    const r = save({ smoking_start: 'never' }, 'csv', closedCourse());
+    expect(codes(r.errors)).to.deep.equal(['smoking_cessation:not_applicable', 'smoking_end:smoking_end_former']);
   });
 
-  it('create: the required variables', () => {
-    const r = validateCourseInput({ cpr: '', referral_date: 'x' }, 'csv', { today: TODAY });
-    expect(r.errors.map((e) => `${e.variable}:${e.code}`)).to.deep.equal(['cpr:required', 'referral_date:invalid_date', 'diagnosis_group:required']);
+  it('create: the required variables; an unreadable one is reported as typed, not as missing', () => {
+    const r = save({ cpr: '', referral_date: 'x' }, 'csv');
+    expect(codes(r.errors)).to.deep.equal(['referral_date:invalid_date', 'cpr:required', 'diagnosis_group:required']);
+    expect(codes(r.courseErrors)).to.deep.equal(['cpr:required', 'diagnosis_group:required']);
   });
 
   it('json: decimals beyond the dictionary are an error, never rounded', () => {
-    const r = validateCourseInput({ weight_start_kg: 72.35 }, 'json', { today: TODAY, base: closedCourse(), existing: true });
-    expect(r.errors.map((e) => `${e.variable}:${e.code}`)).to.deep.equal(['weight_start_kg:too_many_decimals']);
+    const r = save({ weight_start_kg: 72.35 }, 'json', closedCourse());
+    expect(codes(r.errors)).to.deep.equal(['weight_start_kg:too_many_decimals']);
     expect(r.values.weight_start_kg).to.equal(72.35);
+  });
+
+  it('an input issue at a variable hides the whole-course errors there; warnings are kept apart', () => {
+    const course = closedCourse({ start_date: '2024-10-01', end_date: '2025-04-02', referral_date: '2024-09-20', discharge_date: null });
+    const r = validateCourseInput({ ...course, height_cm: 1 }, [{ variable: 'height_cm', code: 'invalid_number' }], { today: TODAY, existing: true });
+    expect(codes(r.errors)).to.deep.equal(['height_cm:invalid_number']);
+    expect(r.courseErrors).to.deep.equal([]);
+    expect(codes(r.warnings)).to.deep.equal(['end_date:long_course']);
   });
 });

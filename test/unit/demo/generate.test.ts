@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { validateCourse } from '../../../server/courses/schemas';
-import { cprIssue } from '../../../server/courses/cpr';
+import { cprIssue } from '../../../server/patients';
 import { deriveState, completeness } from '../../../server/courses/completeness';
 import { generateDemoCourses, passesModulus11, type DemoOptions } from '../../../server/demo/generate';
 
