@@ -118,6 +118,8 @@ export interface CourseRead {
   scope: Scope;
   /** the submission's conditions on `c` (courses) */
   where: (q: Knex.QueryBuilder) => void;
+  /** rows per page, 1000 unless given */
+  pageSize?: number;
 }
 
 function courseQuery(db: Knex, from: Knex.Raw | string, read: CourseRead): Knex.QueryBuilder {
@@ -134,9 +136,9 @@ async function* sqlitePages(db: Knex, read: CourseRead): AsyncGenerator<Record<s
   let after = 0;
   for (;;) {
     const rows: Record<string, unknown>[] = await courseQuery(db, db.raw('?? AS ?? NOT INDEXED', ['courses', 'c']), read)
-      .where('c.id', '>', after).limit(PAGE);
+      .where('c.id', '>', after).limit(read.pageSize ?? PAGE);
     if (rows.length > 0) yield rows;
-    if (rows.length < PAGE) return;
+    if (rows.length < (read.pageSize ?? PAGE)) return;
     after = Number(rows[rows.length - 1].id);
   }
 }
@@ -150,9 +152,9 @@ async function* pgPages(trx: Knex.Transaction, read: CourseRead): AsyncGenerator
   await trx.raw(`DECLARE submission_courses_read NO SCROLL CURSOR FOR ${sql}`, bindings as Knex.RawBinding[]);
   try {
     for (;;) {
-      const { rows } = await trx.raw(`FETCH ${PAGE} FROM submission_courses_read`) as { rows: Record<string, unknown>[] };
+      const { rows } = await trx.raw(`FETCH ${Math.trunc(read.pageSize ?? PAGE)} FROM submission_courses_read`) as { rows: Record<string, unknown>[] };
       if (rows.length > 0) yield rows;
-      if (rows.length < PAGE) return;
+      if (rows.length < (read.pageSize ?? PAGE)) return;
     }
   } finally {
     await trx.raw('CLOSE submission_courses_read');
