@@ -58,7 +58,7 @@ async function insertCreates(trx: Knex.Transaction, ctx: WriteContext, state: Wr
     created_at: now, created_by: ctx.userId, updated_at: now, updated_by: ctx.userId,
   }));
   const columns = Object.keys(records[0]);
-  const inserted = await insertRows(trx, 'courses', columns, records.map((rec) => columns.map((c) => (rec as Record<string, unknown>)[c])), ['id']);
+  const inserted = await insertRows(trx, 'courses', columns, records.map((rec) => columns.map((c) => (rec as Record<string, unknown>)[c])), { returning: ['id'] });
   rows.forEach((r, i) => {
     r.report.id = Number(inserted[i].id);
     state.createdIds.add(r.report.id);

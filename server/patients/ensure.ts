@@ -35,8 +35,8 @@ const COLUMNS = ['municipality_code', 'cpr_hash', 'cpr_enc', 'sex', 'birth_date'
  * The municipality's patients with these CPR numbers (10 digits each), by CPR: found by keyed hash (one query per
  * 500) or created in bulk with multi-row INSERTs (encrypted CPR, sex and birth date from the CPR, the name from
  * `names`). Call it inside the transaction that writes their courses; duplicates in `cprs` are one patient.
- * A patient created concurrently by another transaction is found again after the insert (PostgreSQL: the unique
- * key on (municipality_code, cpr_hash) makes the second insert fail, and with it the caller's transaction).
+ * A patient created by a concurrent transaction between the lookup and the insert is skipped by the unique key on
+ * (municipality_code, cpr_hash) and found again (created: false), never duplicated.
  */
 export async function ensurePatients(trx: Knex | Knex.Transaction, cprs: readonly string[], opts: EnsureOptions): Promise<Map<string, EnsuredPatient>> {
   const byHash = new Map<string, string>();
@@ -57,8 +57,11 @@ export async function ensurePatients(trx: Knex | Knex.Transaction, cprs: readonl
     return [opts.municipality, hash, encryptCpr(opts.cprKey, cpr), d.sex, d.birth_date, n.patient_name, n.patient_name_folded,
       n.patient_name_sort, opts.isDemo ?? false, now];
   });
-  for (const r of await insertRows(trx, 'patients', COLUMNS, rows, ['id', 'cpr_hash'])) {
-    out.set(byHash.get(String(r.cpr_hash))!, { id: Number(r.id), created: true });
+  const inserted = await insertRows(trx, 'patients', COLUMNS, rows, { returning: ['id', 'cpr_hash'], skipConflictsOn: ['municipality_code', 'cpr_hash'] });
+  for (const r of inserted) out.set(byHash.get(String(r.cpr_hash))!, { id: Number(r.id), created: true });
+  if (inserted.length < fresh.length) {
+    const raced = fresh.filter(([, cpr]) => !out.has(cpr));
+    for (const [hash, id] of await idsByHash(trx, opts.municipality, raced.map(([hash]) => hash))) out.set(byHash.get(hash)!, { id, created: false });
   }
   return out;
 }

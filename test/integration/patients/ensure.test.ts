@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { cprLookupHash, decryptCpr } from '../../../server/courses/cpr';
+import { insertRows } from '../../../server/db/bulk';
 import { ensurePatients } from '../../../server/patients/ensure';
 import { freshDb } from '../../helpers/db';
 import { cprNo, TEST_CPR_KEY } from '../submissions/fixtures';
@@ -35,5 +36,16 @@ describe('ensurePatients: the patients of many CPR numbers, found or created in 
 
     expect(b.get(cprNo(1))!.created).to.equal(true);
     expect(b.get(cprNo(1))!.id).to.not.equal(a.get(cprNo(1))!.id);
+  });
+
+  it('a patient another transaction created meanwhile is skipped by the unique key, not an error (multi-row INSERT … ON CONFLICT DO NOTHING)', async () => {
+    await ensurePatients(db, [cprNo(2)], { cprKey: TEST_CPR_KEY, municipality: '751' });
+    const row = (cpr: string) => ['751', cprLookupHash(TEST_CPR_KEY, cpr), 'x', false, '2025-01-01T00:00:00.000Z'];
+
+    const inserted = await insertRows(db, 'patients', ['municipality_code', 'cpr_hash', 'cpr_enc', 'is_demo', 'created_at'],
+      [row(cprNo(2)), row(cprNo(3))], { returning: ['cpr_hash'], skipConflictsOn: ['municipality_code', 'cpr_hash'] });
+
+    expect(inserted.map((r) => r.cpr_hash)).to.deep.equal([cprLookupHash(TEST_CPR_KEY, cprNo(3))]);
+    expect(await db('patients').count({ n: '*' }).then((r) => Number(r[0].n))).to.equal(2);
   });
 });
