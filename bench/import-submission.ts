@@ -1,45 +1,64 @@
 /**
- * Import and submission bench (not a test): a 100 000-row course CSV imported into an empty installation (one
- * municipality, all-or-nothing in one transaction), then a national submission of those courses. Reports time and
- * peak memory (RSS sampled every 25 ms). SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://…
- * runs it on PostgreSQL (a fresh schema, dropped afterwards).
+ * Import and submission bench (not a test), issue 9: a course CSV of 100 000 rows imported into an empty
+ * installation (one municipality, all-or-nothing in one transaction), then a national submission of those
+ * courses. Every product figure is printed beside its physical limit measured in the same run, as a ratio:
+ *   - import dry run        ÷ csv-parse alone over the same file;
+ *   - import (commit)       ÷ the engine's own bulk load of the rows the import wrote into a fresh, migrated schema
+ *                             (SQLite: one prepared INSERT per table, run per row in one transaction; PostgreSQL:
+ *                             COPY through psql's \copy); printed for patients + courses, and with the import's
+ *                             audit rows as well;
+ *   - submission create     ÷ reading the same rows (courses ⋈ patients, same conditions) once in one query.
+ * Time, peak RSS (sampled every 25 ms) and the load average are printed for each step. SQLite in a temporary file
+ * by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (fresh schemas, dropped afterwards).
  * Run: node --expose-gc --import tsx bench/import-submission.ts [rows] (with --expose-gc each step starts after a
  * full collection, so its peak is its own).
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parse } from 'csv-parse';
+import type { Knex } from 'knex';
 import { resolveScope } from '../server/access';
-import { exportColumns, formatCell } from '../server/courses/export';
-import type { VariableName } from '../server/courses/variables';
+import { exportColumns, formatCell, type VariableName } from '../server/courses';
+import { isPostgres } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { createDemoUsersIfEmpty } from '../server/demo/users';
 import { runImport } from '../server/imports/service';
 import { createSubmission } from '../server/submissions/service';
-import { toCurrentUser } from '../server/auth/users';
+import { toCurrentUser } from '../server/auth';
 import { today } from '../server/time';
 import { BENCH_PG_URL, freshBenchDb } from './lib';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const CPR_KEY = crypto.randomBytes(32);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0) + ' MB';
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-/** Time and peak RSS of one step. */
-async function measure<T>(label: string, step: () => Promise<T>): Promise<T> {
+interface Step { seconds: number; peak: number }
+
+/** Time and peak RSS of one step, printed with the load average at its end. */
+async function measure<T>(label: string, step: () => Promise<T>): Promise<Step & { result: T }> {
   (globalThis as { gc?: () => void }).gc?.();
   let peak = process.memoryUsage().rss;
   const before = peak;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
   const started = performance.now();
   try {
-    return await step();
+    const result = await step();
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  peak RSS ${mb(peak).padStart(7)} (before ${mb(before)})  load ${load()}`);
+    return { seconds, peak, result };
   } finally {
     clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    console.log(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${mb(peak)} (before ${mb(before)})`);
   }
+}
+
+function ratio(label: string, product: Step, limit: Step, goal: string): void {
+  console.log(`  → ${label}: ${(product.seconds / limit.seconds).toFixed(2)}× the limit (goal ${goal}), peak RSS ${mb(product.peak)}`);
 }
 
 function writeCsv(file: string): number {
@@ -56,10 +75,85 @@ function writeCsv(file: string): number {
   return n;
 }
 
+/** The limit of the dry run: csv-parse alone over the file (records counted, nothing else). */
+async function csvParseAlone(file: string): Promise<number> {
+  let n = 0;
+  for await (const rec of fs.createReadStream(file).pipe(parse({ delimiter: ';', bom: true, relax_column_count: true }))) if (rec) n++;
+  return n;
+}
+
+/** The limit of the submission: the same courses read once, in one query with the submission's conditions. */
+async function readOnce(db: Knex, from: string, to: string): Promise<number> {
+  const rows = await db('courses as c').join('patients as p', 'p.id', 'c.patient_id').select('c.*', 'p.cpr_enc', 'p.patient_name')
+    .where('c.annulled', false).where('c.municipality_code', '751')
+    .where((q) => q.whereBetween('c.end_date', [from, to])
+      .orWhere((w) => w.whereNull('c.start_date').whereNotNull('c.not_started_reason').whereBetween('c.referral_date', [from, to])));
+  return rows.length;
+}
+
+const LOADED = ['patients', 'courses', 'audit_log'] as const;
+
+/** What is loaded of a table: all of it, except that of the audit log only the import's rows, without their ids. */
+const SOURCE: Record<string, { where: string; skip?: string }> = {
+  patients: { where: 'true' }, courses: { where: 'true' }, audit_log: { where: "action = 'course_create'", skip: 'id' },
+};
+
+/** SQLite: the rows of `tables` in `from`, loaded into `to` by one prepared INSERT per table inside one transaction. */
+async function sqliteLoad(from: Knex, to: Knex, tables: readonly string[]): Promise<() => Promise<void>> {
+  const data = new Map<string, { columns: string[]; rows: unknown[][] }>();
+  for (const table of tables) {
+    const rows: Record<string, unknown>[] = await from(table).select('*').whereRaw(SOURCE[table].where).orderBy('id');
+    const columns = Object.keys(rows[0] ?? {}).filter((c) => c !== SOURCE[table].skip);
+    data.set(table, { columns, rows: rows.map((r) => columns.map((c) => r[c])) });
+  }
+  type Conn = { run(sql: string, cb: (e: Error | null) => void): void; prepare(sql: string): { run(v: unknown[], cb: (e: Error | null) => void): void; finalize(cb: () => void): void } };
+  const conn = (await to.client.acquireConnection()) as Conn;
+  const run = (sql: string) => new Promise<void>((ok, ko) => conn.run(sql, (e) => (e ? ko(e) : ok())));
+  return async () => {
+    await run('BEGIN');
+    for (const [table, { columns, rows }] of data) {
+      const stmt = conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES (${columns.map(() => '?').join(',')})`);
+      for (const row of rows) await new Promise<void>((ok, ko) => stmt.run(row, (e) => (e ? ko(e) : ok())));
+      await new Promise<void>((ok) => stmt.finalize(ok));
+    }
+    await run('COMMIT');
+    await to.client.releaseConnection(conn);
+  };
+}
+
+/** PostgreSQL: the rows of `tables` copied out of one schema into CSV files, then COPY'd into the other (psql \copy). */
+async function pgLoad(from: Knex, to: Knex, tables: readonly string[], dir: string): Promise<() => Promise<void>> {
+  const schema = async (db: Knex) => String((await db.raw('select current_schema() as s')).rows[0].s);
+  const [a, b] = [await schema(from), await schema(to)];
+  const psql = (...commands: string[]) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', BENCH_PG_URL!, ...commands.flatMap((c) => ['-c', c])]);
+  const columns = async (t: string) => (await from(t).columnInfo().then(Object.keys)).filter((c) => c !== SOURCE[t].skip).map((c) => `"${c}"`).join(',');
+  const lists = new Map<string, string>();
+  for (const t of tables) {
+    lists.set(t, await columns(t));
+    psql(`\\copy (SELECT ${lists.get(t)} FROM "${a}"."${t}" WHERE ${SOURCE[t].where} ORDER BY id) TO '${path.join(dir, t + '.csv')}' CSV`);
+  }
+  return async () => {
+    psql('BEGIN', ...tables.map((t) => `\\copy "${b}"."${t}" (${lists.get(t)}) FROM '${path.join(dir, t + '.csv')}' CSV`), 'COMMIT');
+  };
+}
+
+/** The engine's own bulk load of what the import wrote (only the import's audit rows), into a fresh schema. */
+async function engineLoad(db: Knex, dir: string, tables: readonly string[]): Promise<Step> {
+  const sub = fs.mkdtempSync(path.join(dir, 'limit-'));
+  const target = await freshBenchDb(sub);
+  try {
+    await createDemoUsersIfEmpty(target.db); // the same users (same ids) the rows refer to
+    const go = isPostgres(db) ? await pgLoad(db, target.db, tables, sub) : await sqliteLoad(db, target.db, tables);
+    return await measure(`limit: engine bulk load (${tables.join(' + ')})`, go);
+  } finally {
+    await target.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-import-'));
   const file = path.join(dir, 'forloeb.csv');
-  console.log(`engine: ${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}`);
+  console.log(`engine: ${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite (file)'}, node ${process.version}, ${os.cpus().length} cores, load ${load()}`);
   const rows = writeCsv(file);
   console.log(`file: ${rows} rows, ${mb(fs.statSync(file).size)}`);
   const { db, cleanup } = await freshBenchDb(dir);
@@ -70,16 +164,27 @@ async function main(): Promise<void> {
     const ctx = { db, cprKey: CPR_KEY, maxBytes: Number.MAX_SAFE_INTEGER, lang: 'da' as const };
     const actor = { userId: therapist.id, email: therapist.email, scope: '751', ip: null };
 
+    const parsed = await measure('limit: csv-parse alone', () => csvParseAlone(file));
     const dry = await measure('import dry run', () => runImport(ctx, therapist, actor, fs.createReadStream(file), { dryRun: true }));
-    console.log(`  rows ${dry.rows}, errors ${dry.errors.length}, warnings ${dry.warnings.length}`);
-    const report = await measure('import (commit)', () => runImport(ctx, therapist, actor, fs.createReadStream(file), { dryRun: false }));
-    console.log(`  created ${report.created}, errors ${report.errors.length}`);
+    console.log(`  rows ${dry.result.rows} (csv-parse: ${parsed.result - 1}), errors ${dry.result.errors.length}, warnings ${dry.result.warnings.length}`);
+    ratio('dry run ÷ csv-parse', dry, parsed, '≤ 4×, ≤ 200 MB');
+    const commit = await measure('import (commit)', () => runImport(ctx, therapist, actor, fs.createReadStream(file), { dryRun: false }));
+    console.log(`  created ${commit.result.created}, errors ${commit.result.errors.length}`);
 
     const scope = (await resolveScope(db, '751'))!;
     const year = Number(today().slice(0, 4));
-    const manifest = await measure('submission create', () => createSubmission(db, CPR_KEY,
-      { userId: exporter.id, email: exporter.email, scope: '751', ip: null }, { from: `${year - 9}-01-01`, to: `${year}-12-31`, scope }));
-    console.log(`  record_count ${manifest.record_count}, excluded ${manifest.excluded.length}`);
+    const [from, to] = [`${year - 9}-01-01`, `${year}-12-31`];
+    // The product first: the limit's one read holds every row, and RSS does not shrink back after it.
+    const sub = await measure('submission create', () => createSubmission(db, CPR_KEY,
+      { userId: exporter.id, email: exporter.email, scope: '751', ip: null }, { from, to, scope }));
+    const read = await measure('limit: read the same rows once', () => readOnce(db, from, to));
+    console.log(`  record_count ${sub.result.record_count}, excluded ${sub.result.excluded.length} (rows read: ${read.result})`);
+    ratio('submission ÷ one read', sub, read, '≤ 5×, memory flat');
+
+    const data = await engineLoad(db, dir, ['patients', 'courses']);
+    ratio('import commit ÷ engine load (patients + courses)', commit, data, '≤ 2.5×, ≤ 300 MB');
+    const all = await engineLoad(db, dir, LOADED);
+    ratio('import commit ÷ engine load (with audit rows)', commit, all, '≤ 2.5×, ≤ 300 MB');
   } finally {
     await cleanup();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,8 @@ export async function* storedCourseBatches(db: Knex, cprKey: Buffer, query: Cour
   }
 }
 
-function toStoredCourse(r: Record<string, unknown>, cprKey: Buffer): StoredCourse {
+/** A row of courses ⋈ patients (c.*, p.cpr_enc, p.patient_name) as a StoredCourse, its CPR decrypted. */
+export function toStoredCourse(r: Record<string, unknown>, cprKey: Buffer): StoredCourse {
   const values: CourseValues = {};
   for (const name of VARIABLE_NAMES) {
     const v = name === 'cpr' ? decryptCpr(cprKey, String(r.cpr_enc)) : r[name];

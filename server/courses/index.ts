@@ -24,7 +24,7 @@ export {
   COURSE_ROW_VARIABLES, courseColumns, courseJson, registeredValues, rowValues, toRecord, type CourseRecord,
 } from './serialize';
 export {
-  exportColumns, exportSnapshot, formatCell, storedCourseBatches, writeCourseExport,
+  exportColumns, exportSnapshot, formatCell, storedCourseBatches, toStoredCourse, writeCourseExport,
   type CourseBatchQuery, type StoredCourse,
 } from './export';
 export { afterManualSave, effectiveSources, storedSources, type Source, type Sources } from './sources';

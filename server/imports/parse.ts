@@ -113,6 +113,9 @@ export function detectDelimiter(headerLine: string): ';' | ',' {
   return commas > semicolons ? ',' : ';';
 }
 
+/** Records parsed ahead of the reader at most (then the upload is read no further until it catches up). */
+const QUEUE_HIGH = 2000;
+
 const QUOTE_FAULTS = new Set<string>(['CSV_QUOTE_NOT_CLOSED', 'CSV_INVALID_CLOSING_QUOTE', 'INVALID_OPENING_QUOTE']);
 
 interface RawRecord { record: string[]; raw: string }
@@ -141,9 +144,13 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
   const parser = parserFor(delimiter);
   // Records are taken as the parser emits them ('data'), so an error arrives after every record before it.
   const queue: RawRecord[] = [];
+  let next = 0;
   let failure: unknown;
   let ended = false;
   let wake: (() => void) | undefined;
+  // Backpressure: the feeder waits while more than QUEUE_HIGH records are parsed and not yet taken.
+  let room: (() => void) | undefined;
+  const letFeederOn = () => { const r = room; room = undefined; r?.(); };
   parser.on('data', (r: RawRecord) => { queue.push(r); wake?.(); });
   parser.on('error', (e) => { failure = e; wake?.(); });
   parser.on('end', () => { ended = true; wake?.(); });
@@ -153,8 +160,9 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
       for await (const text of texts) {
         if (parser.destroyed) break;
         parser.write(text);
+        while (queue.length - next > QUEUE_HIGH && !parser.destroyed) await new Promise<void>((r) => { room = r; });
       }
-      parser.end();
+      if (!parser.destroyed) parser.end();
     } catch (err) {
       parser.destroy(err as Error);
     }
@@ -162,7 +170,7 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
   const breaks = (text: string) => countChar(text, '\n');
   let consumed = 0;
   try {
-    for (let next = 0; ;) {
+    for (;;) {
       if (next < queue.length) {
         const rec = queue[next];
         queue[next++] = undefined as unknown as RawRecord;
@@ -174,6 +182,7 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
       }
       if (failure) throw failure;
       if (ended) break;
+      letFeederOn();
       await new Promise<void>((r) => { wake = r; });
       wake = undefined;
     }
@@ -184,6 +193,7 @@ export async function* readCsv(source: AsyncIterable<Buffer | string>, maxBytes:
     throw new FileFault('malformed_csv', consumed + 1);
   } finally {
     parser.destroy();
+    letFeederOn();
     await feeding;
   }
 }

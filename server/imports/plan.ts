@@ -5,36 +5,58 @@ import {
 } from '../courses';
 import type { Lang } from '../i18n';
 import { today } from '../time';
-import { overlapErrors, rowSpan, type RowSpan } from './overlap';
-import { fault, issueAt, packCourse, parseCells, type ImportIssue, type PackedCourse } from './rows';
+import { loadStoredSpans, rowSpan, type SpanState } from './overlap';
+import type { DataRow } from './read';
+import { fault, issueAt, parseCells, type ImportIssue } from './rows';
 
 export type { ImportIssue } from './rows';
 
-/** The data rows of a file as read: physical line and cells (a JSON array of strings, one string per row). */
-export interface ReadRows { header: string[]; lines: number[]; cells: string[] }
+/** A row of the report (formats.md): what the file does with it; `id` null for a create not (yet) written. */
+export interface ReportCourse { line: number; action: 'create' | 'update'; external_id: string | null; id: number | null }
 
+/** A row of one batch, planned: the report's row, the whole course after the import, and the stored course it updates. */
 export interface PlannedRow {
-  line: number;
-  action: 'create' | 'update';
-  external_id: string | null;
-  id: number | null;
+  report: ReportCourse;
   cpr: string;
   /** the whole course after the import; an update changes only the file's columns */
-  course: PackedCourse;
+  course: CourseValues;
   current?: CourseRecord;
 }
 
-/** Rows looked up and validated together: one query for their external ids. */
-const BATCH = 500;
+/**
+ * What the planner keeps across batches: only what later rows or the end need (never the rows themselves), so an
+ * import of 100 000 rows holds its report, its errors and one small span per valid row.
+ */
+export interface PlanState extends SpanState {
+  municipality: string;
+  cprKey: Buffer;
+  lang: Lang;
+  day: string;
+  header: string[];
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+  courses: ReportCourse[];
+  /** external_id → the last line of the file so far holding it */
+  seenExternal: Map<string, number>;
+  /** ids of the courses this import created (so a later row with the same external_id is not taken as an update) */
+  createdIds: Set<number>;
+}
 
-/** The municipality's stored courses (annulled too) holding these external ids. */
-async function coursesByExternalId(db: Knex, cprKey: Buffer, municipality: string, ids: string[]): Promise<Map<string, CourseRecord>> {
+export function newPlanState(cprKey: Buffer, municipality: string, header: string[], lang: Lang): PlanState {
+  return {
+    municipality, cprKey, lang, day: today(), header, errors: [], warnings: [], courses: [], seenExternal: new Map(),
+    createdIds: new Set(), spans: [], taken: new Map(), loaded: new Set(),
+  };
+}
+
+/** The municipality's stored courses (annulled too) holding these external ids, except those this import created. */
+async function coursesByExternalId(db: Knex, state: PlanState, ids: string[]): Promise<Map<string, CourseRecord>> {
   const out = new Map<string, CourseRecord>();
   if (ids.length === 0) return out;
   const rows: CourseRow[] = await db('courses').join('patients', 'patients.id', 'courses.patient_id')
     .select('courses.*', 'patients.cpr_enc', 'patients.patient_name')
-    .where('courses.municipality_code', municipality).whereIn('courses.external_id', ids);
-  for (const r of rows) out.set(String(r.external_id), toRecord(r, cprKey));
+    .where('courses.municipality_code', state.municipality).whereIn('courses.external_id', ids);
+  for (const r of rows) if (!state.createdIds.has(Number(r.id))) out.set(String(r.external_id), toRecord(r, state.cprKey));
   return out;
 }
 
@@ -57,53 +79,47 @@ function created(values: CourseValues, municipality: string): CourseValues {
   return out;
 }
 
-/**
- * Validate every row in one pass against the dictionary, the stored courses (external_id updates) and the other
- * rows of the file, then the overlap rule; reads only. Each row's cells are released once planned, and a planned
- * row keeps its course packed.
- */
-export async function planRows(db: Knex, cprKey: Buffer, municipality: string, rows: ReadRows, lang: Lang):
-  Promise<{ planned: PlannedRow[]; errors: ImportIssue[]; warnings: ImportIssue[] }> {
-  const errors: ImportIssue[] = [];
-  const warnings: ImportIssue[] = [];
-  const planned: PlannedRow[] = [];
-  const spans: RowSpan[] = [];
-  const seenExternal = new Map<string, number>();
-  const day = today();
-  for (let start = 0; start < rows.lines.length; start += BATCH) {
-    const batch = [];
-    for (let i = start; i < Math.min(start + BATCH, rows.lines.length); i++) {
-      batch.push({ line: rows.lines[i], ...parseCells(JSON.parse(rows.cells[i]) as string[], rows.header, municipality) });
-      rows.cells[i] = '';
-    }
-    const ids = [...new Set(batch.map((r) => r.values.external_id).filter((x): x is string => typeof x === 'string'))];
-    const existing = await coursesByExternalId(db, cprKey, municipality, ids);
-    for (const row of batch) {
-      const rowErrors = row.issues.map((i) => issueAt(row.line, i, lang));
-      const externalId = typeof row.values.external_id === 'string' ? row.values.external_id : null;
-      const current = externalId ? existing.get(externalId) : undefined;
-      if (externalId && seenExternal.has(externalId)) {
-        rowErrors.push(fault(row.line, 'external_id', 'duplicate_external_id_in_file', lang, { external_id: externalId, other: seenExternal.get(externalId)! }));
-      }
-      if (externalId) seenExternal.set(externalId, row.line);
-      if (current?.annulled) rowErrors.push(fault(row.line, 'external_id', 'annulled_external_id', lang, { external_id: externalId!, id: current.id }));
-      if (current && typeof row.values.cpr === 'string' && row.values.cpr !== current.cpr) {
-        rowErrors.push(fault(row.line, 'cpr', 'cpr_mismatch', lang, { id: current.id }));
-      }
-      const course = current ? merged(current, row.values) : created(row.values, municipality);
-      const result = validateCourseInput(course, row.issues, { today: day, existing: current !== undefined });
-      for (const e of result.courseErrors) rowErrors.push(issueAt(row.line, e, lang));
-      for (const w of result.warnings) warnings.push(issueAt(row.line, w, lang));
-      for (const e of rowErrors) errors.push(e);
-      const cpr = String(course.cpr);
-      if (rowErrors.length === 0) spans.push(rowSpan(cpr, row.line, current?.id ?? null, course));
-      planned.push({
-        line: row.line, action: current ? 'update' : 'create', external_id: externalId, id: current?.id ?? null, cpr,
-        course: packCourse(course), ...(current ? { current } : {}),
-      });
-    }
+/** The faults of a row against the file (external_id twice) and the stored course it names (annulled, other CPR). */
+function identityFaults(state: PlanState, line: number, values: CourseValues, externalId: string | null, current: CourseRecord | undefined): ImportIssue[] {
+  const out: ImportIssue[] = [];
+  const lang = state.lang;
+  if (externalId && state.seenExternal.has(externalId)) {
+    out.push(fault(line, 'external_id', 'duplicate_external_id_in_file', lang, { external_id: externalId, other: state.seenExternal.get(externalId)! }));
   }
-  for (const e of await overlapErrors(db, cprKey, municipality, spans, lang)) errors.push(e);
-  errors.sort((a, b) => a.line - b.line);
-  return { planned, errors, warnings };
+  if (externalId) state.seenExternal.set(externalId, line);
+  if (current?.annulled) out.push(fault(line, 'external_id', 'annulled_external_id', lang, { external_id: externalId!, id: current.id }));
+  if (current && typeof values.cpr === 'string' && values.cpr !== current.cpr) out.push(fault(line, 'cpr', 'cpr_mismatch', lang, { id: current.id }));
+  return out;
+}
+
+/** Plan one row: its course after the import, its errors (kept in the state) and, when valid, its span. */
+function planRow(state: PlanState, row: DataRow, existing: Map<string, CourseRecord>, parsed: ReturnType<typeof parseCells>): PlannedRow & { valid: boolean } {
+  const externalId = typeof parsed.values.external_id === 'string' ? parsed.values.external_id : null;
+  const current = externalId ? existing.get(externalId) : undefined;
+  const rowErrors = parsed.issues.map((i) => issueAt(row.line, i, state.lang));
+  rowErrors.push(...identityFaults(state, row.line, parsed.values, externalId, current));
+  const course = current ? merged(current, parsed.values) : created(parsed.values, state.municipality);
+  const result = validateCourseInput(course, parsed.issues, { today: state.day, existing: current !== undefined });
+  for (const e of result.courseErrors) rowErrors.push(issueAt(row.line, e, state.lang));
+  for (const w of result.warnings) state.warnings.push(issueAt(row.line, w, state.lang));
+  for (const e of rowErrors) state.errors.push(e);
+  const cpr = String(course.cpr);
+  if (rowErrors.length === 0) state.spans.push(rowSpan(cpr, row.line, current?.id ?? null, course));
+  const report: ReportCourse = { line: row.line, action: current ? 'update' : 'create', external_id: externalId, id: current?.id ?? null };
+  state.courses.push(report);
+  return { report, cpr, course, ...(current ? { current } : {}), valid: rowErrors.length === 0 };
+}
+
+/**
+ * Validate one batch of rows against the dictionary, the stored courses (one query for their external ids) and the
+ * rows before it; reads only. The stored spans of the batch's patients not seen before are read now, before the
+ * batch is written, so the overlap rule at the end sees the stored courses as they were before the import.
+ */
+export async function planBatch(db: Knex, state: PlanState, rows: DataRow[]): Promise<PlannedRow[]> {
+  const parsed = rows.map((r) => parseCells(r.cells, state.header, state.municipality));
+  const ids = [...new Set(parsed.map((p) => p.values.external_id).filter((x): x is string => typeof x === 'string'))];
+  const existing = await coursesByExternalId(db, state, ids);
+  const planned = rows.map((row, i) => planRow(state, row, existing, parsed[i]));
+  await loadStoredSpans(db, state, state.cprKey, state.municipality, planned.filter((p) => p.valid).map((p) => p.cpr));
+  return planned;
 }

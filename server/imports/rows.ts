@@ -1,6 +1,5 @@
 import {
   courseIssueMessage, type CourseValues, type Issue, isVariableName, parseCourseInput, REQUIRED_AT_CREATE,
-  type Value, VARIABLE_NAMES,
 } from '../courses';
 import { hasKey, t, type Lang } from '../i18n';
 
@@ -45,21 +44,4 @@ export function parseCells(cells: string[], header: string[], municipality: stri
     issues.push({ variable: 'municipality_code', code: 'municipality_mismatch', params: { code: municipality } });
   }
   return { values, issues };
-}
-
-/**
- * A course held between planning and commit: its registered values as one JSON array in dictionary order. About
- * 300 bytes a row, where an object of 45 properties (often in dictionary mode after deletes) costs several kB.
- */
-export type PackedCourse = string;
-
-export function packCourse(course: CourseValues): PackedCourse {
-  return JSON.stringify(VARIABLE_NAMES.map((n) => course[n] ?? null));
-}
-
-export function unpackCourse(packed: PackedCourse): CourseValues {
-  const list = JSON.parse(packed) as (Value | null)[];
-  const out: CourseValues = {};
-  VARIABLE_NAMES.forEach((n, i) => { if (list[i] !== null) out[n] = list[i]; });
-  return out;
 }

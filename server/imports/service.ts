@@ -2,15 +2,13 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import type { CurrentUser } from '../access';
 import { isPostgres } from '../db/connect';
-import { hasControlChar, normaliseText } from '../http/input';
-import { unguardFormula } from '../http/spreadsheet-safety';
 import { Forbidden } from '../http/errors';
 import type { Lang } from '../i18n';
-import { commitPlan } from './commit';
-import { FileFault, readCsv, type CsvRecord } from './parse';
-import { isVariableName } from '../courses';
-import { planRows, type PlannedRow, type ReadRows } from './plan';
-import { checkHeader, fault, type ImportIssue } from './rows';
+import { finishWrites, newWriteState, writeBatch, type WriteState } from './commit';
+import { overlapErrors } from './overlap';
+import { newPlanState, planBatch, type PlannedRow, type PlanState, type ReportCourse } from './plan';
+import { dataRows, type DataRow, type ReadState } from './read';
+import type { ImportIssue } from './rows';
 
 /** The import report of formats.md (the page shows the same). */
 export interface ImportReport {
@@ -18,115 +16,129 @@ export interface ImportReport {
   rows: number;
   created: number;
   updated: number;
-  courses: { line: number; action: 'create' | 'update'; external_id: string | null; id: number | null }[];
+  courses: ReportCourse[];
   errors: ImportIssue[];
   warnings: ImportIssue[];
 }
 
 export interface ImportContext { db: Knex; cprKey: Buffer; maxBytes: number; lang: Lang }
 
-/** A header cell as a variable name: surrounding spaces dropped, and capitals where the lower-case name is known. */
-function headerName(cell: string): string {
-  const name = cell.trim();
-  return isVariableName(name.toLowerCase()) ? name.toLowerCase() : name;
-}
+/** Rows read, validated and written together: one lookup of their external ids, one INSERT of their courses. */
+const BATCH = 500;
 
-/** A row with another number of fields than the header: the other separator, if that explains it, else field_count. */
-function fieldCountFault(rec: CsvRecord, expected: number, lang: Lang): ImportIssue {
-  const other = rec.delimiter === ';' ? ',' : ';';
-  if (rec.cells.join(rec.delimiter).split(other).length === expected) {
-    return fault(rec.line, null, 'separator_mismatch', lang, { sep: other, header: rec.delimiter });
-  }
-  return fault(rec.line, null, 'field_count', lang, { got: rec.cells.length, expected });
-}
+type Writer = (rows: PlannedRow[], plan: PlanState) => Promise<void>;
 
 /**
- * Read the whole upload into compact rows (no database): header checks, field counts, file faults. Each row is
- * kept as its line number and one JSON string of its cells, so 100 000 rows stay small. TooLarge propagates.
+ * One pass over the upload: rows read in batches, each batch planned and, while the file has no error so far,
+ * handed to `write`; then the overlap rule over the whole file. Holds the report, the errors and one span per row.
  */
-async function readRows(source: AsyncIterable<Buffer | string>, ctx: ImportContext): Promise<{ rows: ReadRows; count: number; errors: ImportIssue[] }> {
-  const rows: ReadRows = { header: [], lines: [], cells: [] };
-  const errors: ImportIssue[] = [];
-  let header: string[] | undefined;
-  let headerOk = false;
-  let lastLine = 1;
-  let count = 0;
-  try {
-    for await (const rec of readCsv(source, ctx.maxBytes)) {
-      lastLine = rec.line;
-      if (!header) {
-        header = rec.cells.map(headerName);
-        errors.push(...checkHeader(header, ctx.lang));
-        headerOk = errors.length === 0;
-        rows.header = header;
-        continue;
-      }
-      // After a bad header the rest is still read, for the file faults it may hold, but not interpreted.
-      if (!headerOk) continue;
-      // Lines of separators or spaces only (what a spreadsheet leaves below the data) are empty lines.
-      if (rec.cells.every((c) => c.trim() === '')) continue;
-      count++;
-      const controlAt = rec.cells.findIndex((c) => hasControlChar(c));
-      if (controlAt >= 0) {
-        errors.push(fault(rec.line, header[controlAt] ?? null, 'control_char', ctx.lang));
-        continue;
-      }
-      if (rec.cells.length !== header.length) {
-        errors.push(fieldCountFault(rec, header.length, ctx.lang));
-        continue;
-      }
-      rows.lines.push(rec.line);
-      rows.cells.push(JSON.stringify(rec.cells.map((c) => unguardFormula(normaliseText(c)))));
-    }
-    if (header && count === 0 && errors.length === 0) errors.push(fault(lastLine + 1, null, 'no_data_row', ctx.lang));
-  } catch (err) {
-    if (!(err instanceof FileFault)) throw err;
-    errors.push(fault(err.line, null, err.code, ctx.lang, err.params));
+async function pass(db: Knex, ctx: ImportContext, municipality: string, source: AsyncIterable<Buffer | string>, write?: Writer):
+  Promise<{ read: ReadState; plan: PlanState }> {
+  const read: ReadState = { header: [], count: 0, errors: [] };
+  const plan = newPlanState(ctx.cprKey, municipality, [], ctx.lang);
+  let batch: DataRow[] = [];
+  const flush = async () => {
+    plan.header = read.header;
+    const planned = await planBatch(db, plan, batch);
+    batch = [];
+    if (write && read.errors.length === 0 && plan.errors.length === 0) await write(planned, plan);
+  };
+  for await (const row of dataRows(source, ctx, read)) {
+    batch.push(row);
+    if (batch.length >= BATCH) await flush();
   }
-  return { rows, count, errors };
+  if (batch.length > 0) await flush();
+  for (const e of overlapErrors(plan, ctx.lang)) plan.errors.push(e);
+  return { read, plan };
 }
 
-function report(dryRun: boolean, rowCount: number, planned: PlannedRow[], errors: ImportIssue[], warnings: ImportIssue[]): ImportReport {
+/** The report; when nothing was written, a created row has no id. Errors by line (a line's own order kept). */
+function report(dryRun: boolean, read: ReadState, plan: PlanState, written: boolean): ImportReport {
+  let created = 0;
+  for (const c of plan.courses) {
+    if (c.action !== 'create') continue;
+    created++;
+    if (!written) c.id = null;
+  }
   return {
-    dry_run: dryRun,
-    rows: rowCount,
-    created: planned.filter((p) => p.action === 'create').length,
-    updated: planned.filter((p) => p.action === 'update').length,
-    courses: planned.map((p) => ({ line: p.line, action: p.action, external_id: p.external_id, id: p.id })),
-    errors: [...errors].sort((a, b) => a.line - b.line),
-    warnings,
+    dry_run: dryRun, rows: read.count, created, updated: plan.courses.length - created, courses: plan.courses,
+    errors: [...read.errors, ...plan.errors].sort((a, b) => a.line - b.line), warnings: plan.warnings,
   };
 }
 
 /**
- * Import a course CSV into the user's municipality: every row valid or nothing written, in one transaction with one
- * audit row per course created or changed. A dry run writes nothing but its summary audit row.
+ * The upload's bytes, read before the transaction so that a slow upload holds no lock: at most maxBytes + 1 bytes
+ * (the reader then answers TooLarge at the same place as before), about 200 bytes a row.
+ */
+async function buffered(source: AsyncIterable<Buffer | string>, maxBytes: number): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const raw of source) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes > maxBytes) break;
+  }
+  return chunks;
+}
+
+/** The buffered chunks again, each let go once read. */
+async function* replay(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    chunks[i] = Buffer.alloc(0);
+    yield chunk;
+  }
+}
+
+/** Thrown inside the transaction to roll back what the batches wrote once the file turned out to hold an error. */
+class RolledBack extends Error {
+  constructor(readonly report: ImportReport) { super('import rolled back'); }
+}
+
+/** Commit: every batch written while no error is known, rolled back at the end when one is. */
+async function commitImport(ctx: ImportContext, user: CurrentUser, actor: Actor, chunks: Buffer[], audit: (db: Knex, r: ImportReport) => Promise<void>): Promise<ImportReport> {
+  const municipality = user.scope.code;
+  try {
+    return await ctx.db.transaction(async (trx) => {
+      // The overlap and external_id checks must see no concurrent course write until this commits.
+      if (isPostgres(ctx.db)) await trx.raw('LOCK TABLE courses IN SHARE ROW EXCLUSIVE MODE');
+      let state: WriteState | undefined;
+      const write: Writer = async (rows, plan) => {
+        state ??= newWriteState(plan.createdIds);
+        await writeBatch(trx, { cprKey: ctx.cprKey, userId: user.id, actor, lang: ctx.lang, municipality, header: plan.header }, state, rows);
+      };
+      const { read, plan } = await pass(trx, ctx, municipality, replay(chunks), write);
+      if (read.errors.length > 0 || plan.errors.length > 0) throw new RolledBack(report(false, read, plan, false));
+      if (state) await finishWrites(trx, state);
+      const r = report(false, read, plan, true);
+      await audit(trx, r);
+      return r;
+    });
+  } catch (err) {
+    if (!(err instanceof RolledBack)) throw err;
+    await audit(ctx.db, err.report);
+    return err.report;
+  }
+}
+
+/**
+ * Import a course CSV into the user's municipality, streamed in batches of 500 rows: every row valid or nothing
+ * written (one transaction, rolled back at the first error found anywhere in the file), one audit row per course
+ * created or changed and one summary row. A dry run writes nothing but its summary audit row. Memory: the report,
+ * the errors and warnings, a small span per row; the commit also holds the upload's bytes (not its rows).
  */
 export async function runImport(ctx: ImportContext, user: CurrentUser, actor: Actor, source: AsyncIterable<Buffer | string>,
   opts: { dryRun: boolean }): Promise<ImportReport> {
   if (user.scope.kind !== 'municipality') throw new Forbidden();
   const municipality = user.scope.code;
-  const read = await readRows(source, ctx);
-  const rowCount = read.count;
-  const summary = (r: ImportReport) => ({
+  const audit = (db: Knex, r: ImportReport) => recordAudit(db, actor, {
     action: opts.dryRun ? 'import_dry_run' : 'import', entity: 'import', municipalityCode: municipality,
     detail: { rows: r.rows, created: r.created, updated: r.updated, errors: r.errors.length, committed: !opts.dryRun && r.errors.length === 0 },
   });
-  if (opts.dryRun || read.errors.length > 0) {
-    const plan = await planRows(ctx.db, ctx.cprKey, municipality, read.rows, ctx.lang);
-    const r = report(opts.dryRun, rowCount, plan.planned, [...read.errors, ...plan.errors], plan.warnings);
-    await recordAudit(ctx.db, actor, summary(r));
-    return r;
-  }
-  return ctx.db.transaction(async (trx) => {
-    // The overlap and external_id checks must see no concurrent course write until this commits.
-    if (isPostgres(ctx.db)) await trx.raw('LOCK TABLE courses IN SHARE ROW EXCLUSIVE MODE');
-    const plan = await planRows(trx, ctx.cprKey, municipality, read.rows, ctx.lang);
-    if (plan.errors.length === 0) {
-      await commitPlan(trx, { cprKey: ctx.cprKey, userId: user.id, actor, lang: ctx.lang }, municipality, read.rows.header, plan.planned);
-    }
-    const r = report(false, rowCount, plan.planned, plan.errors, plan.warnings);
-    await recordAudit(trx, actor, summary(r));
-    return r;
-  });
+  if (!opts.dryRun) return commitImport(ctx, user, actor, await buffered(source, ctx.maxBytes), audit);
+  const { read, plan } = await pass(ctx.db, ctx, municipality, source);
+  const r = report(true, read, plan, false);
+  await audit(ctx.db, r);
+  return r;
 }

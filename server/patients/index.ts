@@ -10,6 +10,5 @@ export {
   demographicsOf, fillPatientDemographics, findOrCreatePatient, lockPatient, patientIdByHash, patientNameColumns,
   renamePatient, setPatientName,
 } from './patients';
-// The bulk find-or-create of many patients at once (ensurePatients) lives in ./ensure.ts, written on the `bulk`
-// branch; the lead exports it here at the merge:
-// export { ensurePatients } from './ensure';
+// The bulk find-or-create of many patients at once (the import).
+export { ensurePatients } from './ensure';

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import yazl from 'yazl';
 import { formatCell, NATIONAL_VARIABLES, type StoredCourse } from '../courses';
 import type { CourseReasons } from './validate';
@@ -43,10 +42,6 @@ export const CSV_HEADER = ['course_id', ...NATIONAL_VARIABLES].join(';') + '\n';
  */
 export function csvLine(course: StoredCourse): string {
   return [String(course.id), ...NATIONAL_VARIABLES.map((v) => formatCell(v, course.values[v]))].join(';') + '\n';
-}
-
-export function sha256Hex(data: Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** The manifest's bytes: its keys in the order of formats.md, two-space indented, final newline. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { whereInScope, type Scope } from '../access';
+import { insertRows } from '../db/bulk';
 import { isPostgres } from '../db/connect';
 
 export interface SubmissionRow {
@@ -77,15 +78,17 @@ export async function insertSubmission(trx: Knex.Transaction, row: Omit<Submissi
   return Number(typeof r === 'object' ? r.id : r);
 }
 
-/** The files are only known once the id is (the manifest holds it); set them in the creating transaction. */
-export async function setFiles(trx: Knex.Transaction, id: number, files: { csv_enc: Buffer; manifest_enc: Buffer; zip_enc: Buffer }): Promise<void> {
+/**
+ * The files (and the count and hash they hold) are only known once the id is (the manifest holds it) and the courses
+ * are read; set them in the creating transaction.
+ */
+export async function setFiles(trx: Knex.Transaction, id: number, files: { record_count: number; sha256: string; csv_enc: Buffer; manifest_enc: Buffer; zip_enc: Buffer }): Promise<void> {
   await trx('submissions').where('id', id).update(files);
 }
 
+/** The courses a submission contains, with multi-row INSERTs (server/db/bulk). */
 export async function insertSubmissionCourses(trx: Knex.Transaction, id: number, rows: { course_id: number; patient_id: number }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 300) {
-    await trx('submission_courses').insert(rows.slice(i, i + 300).map((r) => ({ submission_id: id, ...r })));
-  }
+  await insertRows(trx, 'submission_courses', ['submission_id', 'course_id', 'patient_id'], rows.map((r) => [id, r.course_id, r.patient_id]));
 }
 
 export async function markReplaced(trx: Knex.Transaction, ids: number[], by: number): Promise<void> {
@@ -106,4 +109,65 @@ export async function patientsOf(db: Knex, id: number): Promise<{ patient_id: nu
   const rows = await db('submission_courses as sc').join('courses as c', 'c.id', 'sc.course_id')
     .distinct('sc.patient_id', 'c.municipality_code').where('sc.submission_id', id).orderBy('sc.patient_id');
   return rows.map((r: { patient_id: number; municipality_code: string }) => ({ patient_id: Number(r.patient_id), municipality_code: r.municipality_code }));
+}
+
+/** Rows fetched per page (SQLite) or per FETCH from the cursor (PostgreSQL). */
+const PAGE = 1000;
+
+export interface CourseRead {
+  scope: Scope;
+  /** the submission's conditions on `c` (courses) */
+  where: (q: Knex.QueryBuilder) => void;
+  /** rows per page, 1000 unless given */
+  pageSize?: number;
+}
+
+function courseQuery(db: Knex, from: Knex.Raw | string, read: CourseRead): Knex.QueryBuilder {
+  const q = db.from(from).join('patients as p', 'p.id', 'c.patient_id').select('c.*', 'p.cpr_enc', 'p.patient_name')
+    .where('c.annulled', false).where(read.where).orderBy('c.id');
+  return whereInScope(q, read.scope, 'c.municipality_code');
+}
+
+/**
+ * SQLite: keyset pages by id with `NOT INDEXED`, so every page continues the rowid walk where the last one stopped
+ * (the planner would otherwise take a date index and sort every remaining row for each page: issue 9).
+ */
+async function* sqlitePages(db: Knex, read: CourseRead): AsyncGenerator<Record<string, unknown>[]> {
+  let after = 0;
+  for (;;) {
+    const rows: Record<string, unknown>[] = await courseQuery(db, db.raw('?? AS ?? NOT INDEXED', ['courses', 'c']), read)
+      .where('c.id', '>', after).limit(read.pageSize ?? PAGE);
+    if (rows.length > 0) yield rows;
+    if (rows.length < (read.pageSize ?? PAGE)) return;
+    after = Number(rows[rows.length - 1].id);
+  }
+}
+
+/**
+ * PostgreSQL: one query, read through a cursor (needs the caller's transaction): whatever plan the planner takes,
+ * the rows are found and sorted once, not once per page.
+ */
+async function* pgPages(trx: Knex.Transaction, read: CourseRead): AsyncGenerator<Record<string, unknown>[]> {
+  const { sql, bindings } = courseQuery(trx, 'courses as c', read).toSQL();
+  await trx.raw(`DECLARE submission_courses_read NO SCROLL CURSOR FOR ${sql}`, bindings as Knex.RawBinding[]);
+  try {
+    for (;;) {
+      const { rows } = await trx.raw(`FETCH ${Math.trunc(read.pageSize ?? PAGE)} FROM submission_courses_read`) as { rows: Record<string, unknown>[] };
+      if (rows.length > 0) yield rows;
+      if (rows.length < (read.pageSize ?? PAGE)) return;
+    }
+  } finally {
+    await trx.raw('CLOSE submission_courses_read');
+  }
+}
+
+/**
+ * The not-annulled courses in scope that meet `where`, as rows of courses ⋈ patients in ascending id, in pages of
+ * 1000: one pass over the table on either engine (query plans checked in the tests). PostgreSQL needs `db` to
+ * be a transaction (the cursor's lifetime).
+ */
+export function courseRowPages(db: Knex, read: CourseRead): AsyncGenerator<Record<string, unknown>[]> {
+  if (!isPostgres(db)) return sqlitePages(db, read);
+  if (!db.isTransaction) throw new Error('courseRowPages on PostgreSQL needs a transaction');
+  return pgPages(db as Knex.Transaction, read);
 }

@@ -1,48 +1,89 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { resolveScope, scopeContains, type Scope } from '../access';
 import { decryptBytes, encryptBytes } from '../patients';
-import { storedCourseBatches } from '../courses';
+import { toStoredCourse, type StoredCourse } from '../courses';
 import { Conflict, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { today } from '../time';
-import { CSV_HEADER, csvLine, fileNames, manifestBytes, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, secondsIso, sha256Hex, zipBytes, type Manifest } from './build';
+import { CSV_HEADER, csvLine, fileNames, manifestBytes, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, secondsIso, zipBytes, type FileNames, type Manifest } from './build';
 import {
-  annulledRowsOf, findSubmission, insertSubmission, insertSubmissionCourses, listSubmissions, lockSubmissions,
+  annulledRowsOf, courseRowPages, findSubmission, insertSubmission, insertSubmissionCourses, listSubmissions, lockSubmissions,
   markReplaced, openSubmissions, patientsOf, setFiles, storedPart, type Part,
 } from './queries';
 import { submissionErrors, submissionWarnings, type CourseReasons } from './validate';
 
 export interface SubmissionInput { from: string; to: string; scope: Scope }
 
+/** What a pass over the courses keeps: counts, the reasons, the patients contained, and (when asked) the CSV's bytes. */
 interface Contents {
-  lines: string[];
-  rows: { course_id: number; patient_id: number; municipality_code: string }[];
+  count: number;
   excluded: CourseReasons[];
   warnings: CourseReasons[];
+  /** patient_id → municipality_code, in the order of their first course (one audit row each) */
+  patients: Map<number, string>;
+  /** the national CSV, header first, and its SHA-256 computed while it was written */
+  csv: Buffer[];
+  sha256: string;
 }
 
-/** The closed courses with end_date in the period and the not-started ones with referral_date in it, validated. */
-async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: Lang): Promise<Contents> {
-  const out: Contents = { lines: [], rows: [], excluded: [], warnings: [] };
-  const day = today();
-  const where = (q: Knex.QueryBuilder) => q
+interface CollectOptions {
+  /** warnings are only reported by the dry run */
+  warnings: boolean;
+  /** write the national CSV (a creation); and the batch's contained courses, as each batch is read */
+  file?: { contained: (rows: { course_id: number; patient_id: number }[]) => Promise<void> };
+}
+
+/** The period's conditions on `c`: closed courses by end_date, not-started ones by referral_date. */
+function inPeriod(input: SubmissionInput): (q: Knex.QueryBuilder) => void {
+  return (q) => q
     .whereBetween('c.end_date', [input.from, input.to])
-    .orWhere((w) => w.whereNull('c.start_date').whereNotNull('c.not_started_reason')
-      .whereBetween('c.referral_date', [input.from, input.to]));
-  for await (const batch of storedCourseBatches(db, cprKey, { scope: input.scope, where })) {
-    for (const course of batch) {
-      const errors = submissionErrors(course, day, lang);
-      if (errors.length) {
-        out.excluded.push({ course_id: course.id, reasons: errors });
-        continue;
-      }
-      const warnings = submissionWarnings(course, lang);
-      if (warnings.length) out.warnings.push({ course_id: course.id, reasons: warnings });
-      out.lines.push(csvLine(course));
-      out.rows.push({ course_id: course.id, patient_id: course.patient_id, municipality_code: String(course.values.municipality_code) });
+    .orWhere((w) => w.whereNull('c.start_date').whereNotNull('c.not_started_reason').whereBetween('c.referral_date', [input.from, input.to]));
+}
+
+/** One batch validated: reasons kept, valid courses counted and (for a creation) written to the CSV and passed on. */
+async function collectBatch(out: Contents, batch: StoredCourse[], ctx: { day: string; lang: Lang; hash: crypto.Hash; opts: CollectOptions }): Promise<void> {
+  const lines: string[] = [];
+  const contained: { course_id: number; patient_id: number }[] = [];
+  for (const course of batch) {
+    const errors = submissionErrors(course, ctx.day, ctx.lang);
+    if (errors.length) {
+      out.excluded.push({ course_id: course.id, reasons: errors });
+      continue;
     }
+    const warnings = ctx.opts.warnings ? submissionWarnings(course, ctx.lang) : [];
+    if (warnings.length) out.warnings.push({ course_id: course.id, reasons: warnings });
+    out.count++;
+    if (!out.patients.has(course.patient_id)) out.patients.set(course.patient_id, String(course.values.municipality_code));
+    if (!ctx.opts.file) continue;
+    lines.push(csvLine(course));
+    contained.push({ course_id: course.id, patient_id: course.patient_id });
   }
+  if (!ctx.opts.file) return;
+  const bytes = Buffer.from(lines.join(''), 'utf8');
+  ctx.hash.update(bytes);
+  out.csv.push(bytes);
+  await ctx.opts.file.contained(contained);
+}
+
+/**
+ * The closed courses with end_date in the period and the not-started ones with referral_date in it, validated, in
+ * one pass in id order (pages of 1000; never all courses at once). A creation streams the CSV while hashing it.
+ */
+async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: Lang, opts: CollectOptions): Promise<Contents> {
+  const out: Contents = { count: 0, excluded: [], warnings: [], patients: new Map(), csv: [], sha256: '' };
+  const hash = crypto.createHash('sha256');
+  if (opts.file) {
+    const header = Buffer.from(CSV_HEADER, 'utf8');
+    hash.update(header);
+    out.csv.push(header);
+  }
+  const ctx = { day: today(), lang, hash, opts };
+  for await (const rows of courseRowPages(db, { scope: input.scope, where: inPeriod(input) })) {
+    await collectBatch(out, rows.map((r) => toStoredCourse(r, cprKey)), ctx);
+  }
+  out.sha256 = hash.digest('hex');
   return out;
 }
 
@@ -81,13 +122,14 @@ export interface DryRunReport {
 /** The validation report of a submission that is not created: nothing is stored. */
 export async function validateSubmission(db: Knex, cprKey: Buffer, actor: Actor, input: SubmissionInput, lang: Lang = 'da'): Promise<DryRunReport> {
   const replaces = await replacements(db, input, lang);
-  const contents = await collect(db, cprKey, input, lang);
+  // A transaction for PostgreSQL's cursor (read only: nothing is written but the audit row after it).
+  const contents = await db.transaction((trx) => collect(trx, cprKey, input, lang, { warnings: true }));
   const withdrawn = await annulledRowsOf(db, replaces);
   await recordAudit(db, actor, {
     action: 'submission_validate', entity: 'submission',
-    detail: { scope: input.scope.code, period: { from: input.from, to: input.to }, record_count: contents.lines.length, excluded: contents.excluded.length },
+    detail: { scope: input.scope.code, period: { from: input.from, to: input.to }, record_count: contents.count, excluded: contents.excluded.length },
   });
-  return { dry_run: true, record_count: contents.lines.length, excluded: contents.excluded, withdrawn, warnings: contents.warnings, replaces };
+  return { dry_run: true, record_count: contents.count, excluded: contents.excluded, withdrawn, warnings: contents.warnings, replaces };
 }
 
 /**
@@ -99,35 +141,41 @@ export async function createSubmission(db: Knex, cprKey: Buffer, actor: Actor & 
   return db.transaction(async (trx) => {
     await lockSubmissions(trx);
     const replaces = await replacements(trx, input, lang);
-    const contents = await collect(trx, cprKey, input, 'da');
-    const withdrawn = await annulledRowsOf(trx, replaces);
     const createdAt = secondsIso(now);
     const names = fileNames(input.scope.code, input.from, input.to, createdAt);
-    const csv = Buffer.from(CSV_HEADER + contents.lines.join(''), 'utf8');
-    const sha256 = sha256Hex(csv);
     const empty = Buffer.alloc(0);
+    // Stored first, so that each batch's contained courses are written as it is read; counts and files follow.
     const id = await insertSubmission(trx, {
       scope: input.scope.code, period_from: input.from, period_to: input.to, created_at: createdAt,
-      created_by: actor.userId, created_by_email: actor.email, record_count: contents.lines.length, sha256,
+      created_by: actor.userId, created_by_email: actor.email, record_count: 0, sha256: '',
       csv_name: names.csv, manifest_name: names.manifest, zip_name: names.zip, csv_enc: empty, manifest_enc: empty, zip_enc: empty,
     });
+    const contents = await collect(trx, cprKey, input, 'da', { warnings: false, file: { contained: (rows) => insertSubmissionCourses(trx, id, rows) } });
+    const withdrawn = await annulledRowsOf(trx, replaces);
     const manifest: Manifest = {
       id, format: MANIFEST_FORMAT, format_version: MANIFEST_FORMAT_VERSION, scope: input.scope.code,
       period: { from: input.from, to: input.to }, created_at: createdAt, created_by: actor.email,
-      record_count: contents.lines.length, replaces, excluded: contents.excluded, withdrawn, sha256,
+      record_count: contents.count, replaces, excluded: contents.excluded, withdrawn, sha256: contents.sha256,
     };
-    const manifestFile = manifestBytes(manifest);
-    const zip = await zipBytes([{ name: names.csv, data: csv }, { name: names.manifest, data: manifestFile }], createdAt);
-    await setFiles(trx, id, {
-      csv_enc: encryptBytes(cprKey, csv), manifest_enc: encryptBytes(cprKey, manifestFile), zip_enc: encryptBytes(cprKey, zip),
-    });
-    await insertSubmissionCourses(trx, id, contents.rows.map(({ course_id, patient_id }) => ({ course_id, patient_id })));
+    await storeFiles(trx, cprKey, manifest, names, contents.csv);
     await markReplaced(trx, replaces, id);
-    await auditContained(trx, actor, 'submission_create', id, contents.rows, {
+    await auditContained(trx, actor, 'submission_create', id, [...contents.patients].map(([patient_id, municipality_code]) => ({ patient_id, municipality_code })), {
       scope: input.scope.code, period: manifest.period, record_count: manifest.record_count,
-      excluded: contents.excluded.length, replaces, withdrawn: withdrawn.length, sha256,
+      excluded: contents.excluded.length, replaces, withdrawn: withdrawn.length, sha256: contents.sha256,
     });
     return manifest;
+  });
+}
+
+/** The CSV (its chunks let go once joined), the manifest and their ZIP, encrypted, with the counts of the manifest. */
+async function storeFiles(trx: Knex.Transaction, cprKey: Buffer, manifest: Manifest, names: FileNames, chunks: Buffer[]): Promise<void> {
+  const csv = Buffer.concat(chunks);
+  chunks.length = 0;
+  const manifestFile = manifestBytes(manifest);
+  const zip = await zipBytes([{ name: names.csv, data: csv }, { name: names.manifest, data: manifestFile }], manifest.created_at);
+  await setFiles(trx, manifest.id, {
+    record_count: manifest.record_count, sha256: manifest.sha256,
+    csv_enc: encryptBytes(cprKey, csv), manifest_enc: encryptBytes(cprKey, manifestFile), zip_enc: encryptBytes(cprKey, zip),
   });
 }
 
