@@ -7,7 +7,7 @@ import { Forbidden, Invalid, NotFound, Unauthenticated } from '../http/errors';
 import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { today } from '../time';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
 import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow, referralsInReach } from './referral-queries';
 import { submitReferral, withdrawReferral, type ReferralCtx } from './referrals';
 import { fixed4, sendDownload } from '../dashboard/downloads';

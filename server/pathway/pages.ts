@@ -10,7 +10,7 @@ import { Invalid, NotFound } from '../http/errors';
 import { userOf } from '../http/request';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../courses/cpr';
 

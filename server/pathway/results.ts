@@ -7,7 +7,7 @@ import { isFewData, proportion, wilsonInterval } from '../indicators/stats';
 import { listUnits, type Unit } from '../indicators/units';
 import { nowIso, today as todayInDenmark } from '../time';
 import { countCells, pool, RESULTS, STAGES, type Cell } from './counts';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
 import { LOST_AFTER_DAYS } from './referral-queries';
 
 /** Pathway results (pathway.md §5, §7): one row per unit × period, "få data" hidden outside the user's scope. */
