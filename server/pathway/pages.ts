@@ -13,6 +13,7 @@ import { daysBetween, formatDateDanish, today } from '../time';
 import { hospitals } from '../geography/hospitals';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../courses/cpr';
+import { hospitalPages } from './hospital-pages';
 
 /** Henvisninger uden forløb (pathway.md §6): the municipality's counted referrals without a course, oldest first. */
 
@@ -32,6 +33,7 @@ function filters(req: Request): { sorCode?: string; diagnosisGroup?: string; pag
 
 export function pathwayPages(ctx: AppContext): Router {
   const r = Router();
+  r.use(hospitalPages(ctx));
   r.get('/henvisninger-uden-forloeb', requireAccess(ctx, 'referrals.read'), async (req, res) => {
     const lang = req.lang;
     const f = filters(req);
