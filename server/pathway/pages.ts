@@ -14,6 +14,7 @@ import { hospitals } from '../geography/hospitals';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../courses/cpr';
 import { hospitalPages } from './hospital-pages';
+import { pathwayAdminPages } from './admin-pages';
 
 /** Henvisninger uden forløb (pathway.md §6): the municipality's counted referrals without a course, oldest first. */
 
@@ -34,6 +35,7 @@ function filters(req: Request): { sorCode?: string; diagnosisGroup?: string; pag
 export function pathwayPages(ctx: AppContext): Router {
   const r = Router();
   r.use(hospitalPages(ctx));
+  r.use(pathwayAdminPages(ctx));
   r.get('/henvisninger-uden-forloeb', requireAccess(ctx, 'referrals.read'), async (req, res) => {
     const lang = req.lang;
     const f = filters(req);
