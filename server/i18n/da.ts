@@ -1022,6 +1022,7 @@ export const da = {
       err_date: 'Skriv en gyldig dato som dd.mm.åååå, eller lad feltet stå tomt.',
     },
     charts: {
+      computed_at: 'Opgjort {at}.',
       funnel_title: 'Forløbsvej for {unit}',
       funnel_label: 'Forløbsvej: antal henvisninger i hvert trin',
       comparison_title: 'Sammenligning: {indicator} for hver enhed',

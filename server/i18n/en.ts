@@ -1020,6 +1020,7 @@ export const en: typeof da = {
       err_date: 'Enter a valid date as dd.mm.yyyy, or leave the field empty.',
     },
     charts: {
+      computed_at: 'Computed {at}.',
       funnel_title: 'Pathway of {unit}',
       funnel_label: 'Pathway: number of referrals at each stage',
       comparison_title: 'Comparison: {indicator} for every unit',

@@ -56,7 +56,7 @@ async function areaMunicipalities(db: Knex, area: string): Promise<{ codes: stri
 }
 
 /** Departments visible to the user (a hospital-only user: those in its scope; others: all). */
-async function visibleDepartments(db: Knex, user: CurrentUser): Promise<Set<string>> {
+export async function visibleDepartments(db: Knex, user: CurrentUser): Promise<Set<string>> {
   const all = (await hospitals(db)).map((h) => h.sor_code);
   if (!onlyHospital(user)) return new Set(all);
   const rows = await whereSentFromScope(db('hospitals').select('sor_code'), user.scope, 'sor_code');
