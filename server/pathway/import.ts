@@ -58,12 +58,20 @@ async function lookups(trx: Knex.Transaction, ctx: ReferralCtx): Promise<Lookups
 
 const keyOf = (sor: unknown, id: unknown) => `${sor}\u0000${id}`;
 
-/** The stored rows of the batch's keys (400 keys a query: SQLite's bound-variable limit). */
+/** The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). */
 async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Promise<Map<string, ReferralRow>> {
   const out = new Map<string, ReferralRow>();
-  for (let i = 0; i < keys.length; i += 400) {
-    const rows: ReferralRow[] = await trx('referrals').whereIn(['sor_code', 'referral_id'], keys.slice(i, i + 400));
-    for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
+  const bySor = new Map<string, string[]>();
+  for (const [sor, id] of keys) {
+    const list = bySor.get(sor) ?? [];
+    list.push(id);
+    bySor.set(sor, list);
+  }
+  for (const [sor, ids] of bySor) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows: ReferralRow[] = await trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500));
+      for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
+    }
   }
   return out;
 }

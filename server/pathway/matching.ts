@@ -84,19 +84,30 @@ export async function lockAllGroups(trx: Trx): Promise<void> {
 
 type Row = { id: number; referral_date: string; withdrawn?: unknown; course_id?: number | null };
 
-/** The referrals and live courses of these groups, by group key: two queries per 500 CPR hashes. */
+/**
+ * The referrals and live courses of these groups, by group key: per municipality, two queries per 500 CPR hashes
+ * (equality on municipality_code and IN on cpr_hash, so both tables' (municipality_code, cpr_hash) indexes serve).
+ */
 async function readGroups(trx: Trx, groups: Group[]): Promise<Map<string, { referrals: Row[]; courses: Row[] }>> {
   const out = new Map(groups.map((g) => [groupKey(g), { referrals: [] as Row[], courses: [] as Row[] }]));
-  const hashes = [...new Set(groups.map((g) => g.cpr_hash))];
-  for (let i = 0; i < hashes.length; i += 500) {
-    const part = hashes.slice(i, i + 500);
-    const referrals = await trx('referrals').whereIn('cpr_hash', part)
-      .select('id', 'municipality_code', 'cpr_hash', 'referral_date', 'withdrawn', 'course_id');
-    const courses = await trx('courses').join('patients', 'patients.id', 'courses.patient_id').whereIn('patients.cpr_hash', part)
-      .whereRaw('courses.municipality_code = patients.municipality_code').where('courses.annulled', false)
-      .select('courses.id', 'patients.municipality_code', 'patients.cpr_hash', 'courses.referral_date');
-    for (const r of referrals) out.get(groupKey(r))?.referrals.push(normalise(r));
-    for (const c of courses) out.get(groupKey(c))?.courses.push(normalise(c));
+  const byMunicipality = new Map<string, string[]>();
+  for (const g of groups) {
+    const list = byMunicipality.get(g.municipality_code) ?? [];
+    list.push(g.cpr_hash);
+    byMunicipality.set(g.municipality_code, list);
+  }
+  for (const [municipality, hashes] of byMunicipality) {
+    for (let i = 0; i < hashes.length; i += 500) {
+      const part = hashes.slice(i, i + 500);
+      const referrals = await trx('referrals').where('municipality_code', municipality).whereIn('cpr_hash', part)
+        .select('id', 'municipality_code', 'cpr_hash', 'referral_date', 'withdrawn', 'course_id');
+      const courses = await trx('courses').join('patients', 'patients.id', 'courses.patient_id')
+        .where('patients.municipality_code', municipality).whereIn('patients.cpr_hash', part)
+        .where('courses.municipality_code', municipality).where('courses.annulled', false)
+        .select('courses.id', 'patients.municipality_code', 'patients.cpr_hash', 'courses.referral_date');
+      for (const r of referrals) out.get(groupKey(r))?.referrals.push(normalise(r));
+      for (const c of courses) out.get(groupKey(c))?.courses.push(normalise(c));
+    }
   }
   return out;
 }
