@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     const userRow = await db('users').where({ email: 'hospital.midt@demo.dk' }).first();
     const user = (await toCurrentUser(db, userRow, 'session'))!;
     const ctx = { db, cprKey: CPR_KEY, user, actor: { userId: user.id, email: user.email, scope: '1082', ip: null }, lang: 'da' as const };
+    await measure(`referral import of ${IMPORT} rows (dry run)`, () => importReferrals(ctx, ctx.actor, fs.createReadStream(file), Number.MAX_SAFE_INTEGER, true));
     const report = await measure(`referral import of ${IMPORT} rows (commit)`, () => importReferrals(ctx, ctx.actor, fs.createReadStream(file), Number.MAX_SAFE_INTEGER, false));
     console.log(`  created ${report.created}, skipped ${report.skipped}, errors ${report.errors.length}${report.errors[0] ? ' first: ' + JSON.stringify(report.errors[0]) : ''}`);
     console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
