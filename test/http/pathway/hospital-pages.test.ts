@@ -11,6 +11,7 @@ describe('Hospital pages: Mine henvisninger and Importér henvisninger (pathway.
   let midt: LoggedIn;
   let therapist: LoggedIn;
   let admin: LoggedIn;
+  let others: LoggedIn[];
   let cpr: string;
   let id: number;
   const denials = async () => Number((await t.db('audit_log').where('action', 'access_denied').count({ n: '*' }))[0].n);
@@ -23,23 +24,29 @@ describe('Hospital pages: Mine henvisninger and Importér henvisninger (pathway.
     [auh, randers, midt] = await Promise.all(['hp.auh@test.dk', 'hp.randers@test.dk', 'hp.midt@test.dk'].map((e) => loginAs(t.app, e)));
     therapist = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
     admin = await loginAs(t.app, 'admin@demo.dk');
+    await createUser(t.db, { email: 'hp.dk@test.dk', roles: ['hospital'], scope: 'DK' });
+    others = [therapist, admin, await loginAs(t.app, 'kvalitet.aarhus@demo.dk'), await loginAs(t.app, 'indberetter.aarhus@demo.dk'),
+      await loginAs(t.app, 'hp.dk@test.dk')];
     cpr = aCpr();
     const res = await auh.agent.post('/api/v1/referrals').set('X-CSRF-Token', auh.csrf)
       .send({ referral_id: 'MINE-1', cpr, municipality_code: '751', referral_date: daysAgo(40), diagnosis_group: 'ihd' });
     id = res.body.referral.id;
   });
 
-  it('every route answers 401/403 for those without a department or region scope; refusals are audited', async () => {
+  it('every route answers 401/403 for all but hospital users with a department or region scope (DK too); refusals are audited', async () => {
     for (const path of ['/mine-henvisninger', '/henvisninger/import']) {
       expect((await request(t.app).get(path)).status).to.be.oneOf([302, 303, 401]);
-      for (const u of [therapist, admin]) {
+      for (const u of others) {
         const before = await denials();
         expect((await u.agent.get(path)).status, path).to.equal(403);
         expect(await denials()).to.equal(before + 1);
       }
     }
-    const post = await therapist.agent.post(`/mine-henvisninger/${id}/traek-tilbage`).type('form').send({ _csrf: therapist.csrf, version: 1 });
-    expect(post.status).to.equal(403);
+    for (const u of others) {
+      const post = await u.agent.post(`/mine-henvisninger/${id}/traek-tilbage`).type('form').send({ _csrf: u.csrf, version: 1 });
+      expect(post.status).to.equal(403);
+    }
+    expect(Boolean((await t.db('referrals').where('id', id).first()).withdrawn)).to.equal(false);
     const imp = await therapist.agent.post('/henvisninger/import').field('_csrf', therapist.csrf).attach('file', Buffer.from('a\n1\n'), 'h.csv');
     expect(imp.status).to.equal(403);
   });
