@@ -99,4 +99,22 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
     await shot(page, '7-hospital-course-refused');
     await page.close();
   });
+
+  it('the admin keeps the departments and the municipalities\' registering_since (a bad code kept with its message)', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await logIn(page, server.url, 'admin@demo.dk', PASSWORD);
+    await page.goto(server.url + '/admin/hospitalsafdelinger');
+    await page.fill('#sor_code', '0123');
+    await page.fill('#name', 'Testafdeling');
+    await page.selectOption('#region_code', '1082');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.hospital-add-form button[type=submit]')]);
+    expect(await page.inputValue('#name')).to.equal('Testafdeling');
+    expect(await page.locator('.error-summary').innerText()).to.contain('SOR-kode');
+    await expectAccessible(page, 'Hospitalsafdelinger with an error');
+    await shot(page, '8-admin-hospitals-error');
+    await page.goto(server.url + '/admin/kommuner');
+    await expectAccessible(page, 'Kommuners registrering');
+    await shot(page, '9-admin-registering', false);
+    await page.close();
+  });
 });
