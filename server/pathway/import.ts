@@ -90,7 +90,8 @@ async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], 
     if (entry && defer.rows.length > deferredBefore) created.push(entry);
   }
   if (dryRun || r.errors.length > 0 || defer.rows.length === 0) return;
-  for (let i = 0; i < defer.rows.length; i += 50) await trx('referrals').insert(defer.rows.slice(i, i + 50));
+  // 500 rows × 14 columns: within both engines' bound-variable limits (SQLite ≥ 3.32: 32 766; PostgreSQL: 65 535).
+  for (let i = 0; i < defer.rows.length; i += 500) await trx('referrals').insert(defer.rows.slice(i, i + 500));
   const ids = await storedRows(trx, defer.rows.map((x) => [String(x.sor_code), String(x.referral_id)]));
   for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id))?.id ?? null;
   await rematchGroups(trx, defer.groups);
