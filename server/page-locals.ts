@@ -24,6 +24,8 @@ const NAV: { href: string; key: string; action: Action; section?: string }[] = [
   { href: '/henvisninger-uden-forloeb', key: 'nav.unmatched_referrals', action: 'referrals.read' },
   { href: '/indikatorer', key: 'nav.indicators', action: 'indicators.read' },
   { href: '/forloebsvej', key: 'nav.pathway', action: 'pathway.read' },
+  { href: '/mine-henvisninger', key: 'pathway.hospital.nav_mine', action: 'referrals.submit' },
+  { href: '/henvisninger/import', key: 'pathway.hospital.nav_import', action: 'referrals.submit' },
   { href: '/import', key: 'nav.imports', action: 'courses.import' },
   { href: '/eksport', key: 'nav.export', action: 'courses.export' },
   { href: '/indberetning', key: 'nav.submissions', action: 'submissions' },

@@ -31,3 +31,16 @@ export function userOf(req: Request): CurrentUser {
   if (!req.user) throw new Error('userOf() on a route without requireAccess');
   return req.user;
 }
+
+/**
+ * The gate for routes open to several actions (the referral routes, pathway.md §2): 401 → 403 when the user may do
+ * none of `actions`, decided before any record is looked up. Every refusal carries the audit hint `auditAs`
+ * (written as the `access_denied` row's entity by the one error handler), patient-level or not.
+ */
+export function requireAnyAccess(_ctx: AppContext, actions: Action[], auditAs: string): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.user) throw new Unauthenticated();
+    if (!actions.some((a) => can(req.user!, a))) throw new Forbidden({ entity: auditAs });
+    next();
+  };
+}

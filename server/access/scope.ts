@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { hospital, isDepartmentCode } from '../pathway/hospitals';
+import { hospital, isDepartmentCode } from '../geography/hospitals';
 
 /**
  * A user's scope: one municipality (3 digits), one region (4 digits), the whole country, or one hospital department

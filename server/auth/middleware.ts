@@ -101,7 +101,7 @@ export function csrfMatches(req: Request, sent: unknown): boolean {
 }
 
 /** Page forms posted as multipart whose route checks `_csrf` itself (checkMultipartCsrf); others need the header. */
-const MULTIPART_PAGE_FORMS = new Set(['/import']);
+const MULTIPART_PAGE_FORMS = new Set(['/import', '/henvisninger/import']);
 
 function isMultipart(req: Request): boolean {
   return /^multipart\/form-data/i.test(req.get('content-type') ?? '');

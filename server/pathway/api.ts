@@ -1,12 +1,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { can, type Action, userOf, requireAccess } from '../access';
 import { recordAudit, actorOf } from '../audit/record';
 import { cprLookupHash, normaliseCpr } from '../patients';
 import type { AppContext } from '../http/context';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../http/errors';
 import { t } from '../i18n';
 import { today } from '../time';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
+import { requireAccess, userOf } from '../access';
+import { requireAny } from './gate';
 import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow, referralsInReach } from './referral-queries';
 import { submitReferral, withdrawReferral, type ReferralCtx } from './referrals';
 import { fixed4, sendDownload } from '../dashboard/downloads';
@@ -19,19 +20,6 @@ import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_COLUMNS, pathwayRows } from
 
 function ctxOf(ctx: AppContext, req: Request): ReferralCtx {
   return { db: ctx.db, cprKey: ctx.config.cprKey, user: userOf(req), actor: actorOf(req), lang: req.lang };
-}
-
-/** Logged in and allowed one of `actions`, else 401 / 403 (audited), before any record is looked up. */
-function requireAny(ctx: AppContext, ...actions: Action[]) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.user) throw new Unauthenticated();
-    if (!actions.some((a) => can(req.user, a))) {
-      await recordAudit(ctx.db, actorOf(req), { action: 'access_denied', entity: 'referral',
-        detail: { status: 403, method: req.method, path: req.originalUrl.split('?')[0] } });
-      throw new Forbidden();
-    }
-    next();
-  };
 }
 
 function numericId(req: Request, _res: Response, next: NextFunction): void {

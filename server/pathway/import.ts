@@ -4,7 +4,11 @@ import { t } from '../i18n';
 import { FileFault, readCsv } from '../imports/parse';
 import { fault, type ImportIssue } from '../imports/rows';
 import { REFERRAL_VARIABLES } from './referral-rules';
-import { submitInTrx, type ReferralAction, type ReferralCtx } from './referrals';
+import { submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
+import type { Knex } from 'knex';
+import { whereSentFromScope } from '../access';
+import { lockAllGroups, rematchGroups } from './matching';
+import type { ReferralRow } from './referral-queries';
 
 /**
  * The referral import (pathway.md §7): the course import's rules (formats.md) and report, with unchanged, withdrawn
@@ -34,7 +38,71 @@ function checkHeader(names: string[], ctx: ReferralCtx): ImportIssue[] {
 
 class Rollback extends Error {}
 
-/** Import a referral CSV as this user; a dry run or a file with errors writes nothing but the summary audit row. */
+/** Rows validated and written together: one look-up of stored keys, one bulk insert, one rematch, one audit insert. */
+export const IMPORT_BATCH = 1000;
+
+type Item = { line: number; raw: Record<string, unknown> };
+type Lookups = Omit<Prefetched, 'stored' | 'defer'>;
+
+/** The departments in the user's scope (all, and active) and every municipality's registering_since, once per import. */
+async function lookups(trx: Knex.Transaction, ctx: ReferralCtx): Promise<Lookups> {
+  const rows: { sor_code: string; active: unknown }[] = await whereSentFromScope(trx('hospitals').select('sor_code', 'active'), ctx.user.scope, 'sor_code');
+  const m: { code: string; registering_since: unknown }[] = await trx('municipalities').select('code', 'registering_since');
+  const iso = (v: unknown) => (v == null ? null : v instanceof Date
+    ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : String(v).slice(0, 10));
+  return {
+    departments: { all: new Set(rows.map((r) => r.sor_code)), active: new Set(rows.filter((r) => Boolean(r.active)).map((r) => r.sor_code)) },
+    coverage: new Map(m.map((x) => [x.code, iso(x.registering_since)])),
+  };
+}
+
+const keyOf = (sor: unknown, id: unknown) => `${sor}\u0000${id}`;
+
+/** The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). */
+async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Promise<Map<string, ReferralRow>> {
+  const out = new Map<string, ReferralRow>();
+  const bySor = new Map<string, string[]>();
+  for (const [sor, id] of keys) {
+    const list = bySor.get(sor) ?? [];
+    list.push(id);
+    bySor.set(sor, list);
+  }
+  for (const [sor, ids] of bySor) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows: ReferralRow[] = await trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500));
+      for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
+    }
+  }
+  return out;
+}
+
+/** Validate and apply one batch; creates are inserted, rematched and audited together at its end. */
+async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], look: Lookups, dryRun: boolean, r: ReferralImportReport): Promise<void> {
+  const sorOf = (raw: Record<string, unknown>) => (raw.sor_code as string | undefined) ?? ctx.user.scope.code;
+  const keys = items.filter((x) => typeof x.raw.referral_id === 'string').map((x) => [String(sorOf(x.raw)), String(x.raw.referral_id)] as [string, string]);
+  const stored = await storedRows(trx, keys);
+  const defer: Deferred = { rows: [], groups: [], audits: [] };
+  const created: ReferralImportReport['referrals'] = [];
+  for (const { line, raw } of items) {
+    const pre: Prefetched = { ...look, stored: stored.get(keyOf(sorOf(raw), raw.referral_id)) ?? null, defer };
+    const deferredBefore = defer.rows.length;
+    const entry = await importRow(trx, ctx, raw, line, dryRun || r.errors.length > 0, r, pre);
+    if (entry && defer.rows.length > deferredBefore) created.push(entry);
+  }
+  if (dryRun || r.errors.length > 0 || defer.rows.length === 0) return;
+  // 500 rows × 14 columns: within both engines' bound-variable limits (SQLite ≥ 3.32: 32 766; PostgreSQL: 65 535).
+  for (let i = 0; i < defer.rows.length; i += 500) await trx('referrals').insert(defer.rows.slice(i, i + 500));
+  const ids = await storedRows(trx, defer.rows.map((x) => [String(x.sor_code), String(x.referral_id)]));
+  for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id))?.id ?? null;
+  await rematchGroups(trx, defer.groups);
+  await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i].sor_code, defer.rows[i].referral_id))?.id })));
+}
+
+/**
+ * Import a referral CSV as this user, streamed in batches of IMPORT_BATCH rows inside one transaction (all or
+ * nothing); a dry run or a file with errors writes nothing but the summary audit row. A committing import holds the
+ * all-groups matching lock from its start (matching.ts).
+ */
 export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: AsyncIterable<Buffer | string>, maxBytes: number,
   dryRun: boolean): Promise<ReferralImportReport> {
   const r: ReferralImportReport = { dry_run: dryRun, rows: 0, created: 0, updated: 0, unchanged: 0, withdrawn: 0, skipped: 0, referrals: [], errors: [], warnings: [] };
@@ -42,6 +110,9 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
     await ctx.db.transaction(async (trx) => {
       let header: string[] | undefined;
       const seen = new Set<string>();
+      if (!dryRun) await lockAllGroups(trx);
+      const look = await lookups(trx, ctx);
+      let batch: Item[] = [];
       try {
         for await (const rec of readCsv(source, maxBytes)) {
           if (!header) {
@@ -63,8 +134,13 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
             continue;
           }
           seen.add(key);
-          await importRow(trx, ctx, raw, rec.line, dryRun || r.errors.length > 0, r);
+          batch.push({ line: rec.line, raw });
+          if (batch.length >= IMPORT_BATCH) {
+            await runBatch(trx, ctx, batch, look, dryRun, r);
+            batch = [];
+          }
         }
+        await runBatch(trx, ctx, batch, look, dryRun, r);
         if (header && r.rows === 0 && r.errors.length === 0) r.errors.push(fault(2, null, 'no_data_row', ctx.lang));
       } catch (err) {
         if (!(err instanceof FileFault)) throw err;
@@ -87,15 +163,17 @@ function summary(r: ReferralImportReport, dryRun: boolean) {
       errors: r.errors.length, committed: !dryRun && r.errors.length === 0 } };
 }
 
-async function importRow(trx: Parameters<typeof submitInTrx>[0], ctx: ReferralCtx, raw: Record<string, unknown>, line: number,
-  dryRun: boolean, r: ReferralImportReport): Promise<void> {
+async function importRow(trx: Knex.Transaction, ctx: ReferralCtx, raw: Record<string, unknown>, line: number,
+  dryRun: boolean, r: ReferralImportReport, pre: Prefetched): Promise<ReferralImportReport['referrals'][number] | undefined> {
   try {
-    const res = await submitInTrx(trx, { ...ctx, actor: ctx.actor }, raw, dryRun);
+    const res = await submitInTrx(trx, { ...ctx, actor: ctx.actor }, raw, dryRun, pre);
     const counter = { create: 'created', update: 'updated', unchanged: 'unchanged', withdraw: 'withdrawn', skip: 'skipped' } as const;
     r[counter[res.action]] += 1;
-    r.referrals.push({ line, action: res.action, sor_code: (raw.sor_code as string) ?? ctx.user.scope.code, referral_id: (raw.referral_id as string) ?? null,
-      id: res.action === 'skip' || (dryRun && res.action === 'create') ? null : res.id });
+    const entry = { line, action: res.action, sor_code: (raw.sor_code as string) ?? ctx.user.scope.code, referral_id: (raw.referral_id as string) ?? null,
+      id: res.action === 'skip' || (dryRun && res.action === 'create') ? null : res.id };
+    r.referrals.push(entry);
     for (const w of res.warnings) r.warnings.push({ line, column: 'municipality_code', code: w.code, message: w.message });
+    return entry;
   } catch (e) {
     if (!(e instanceof Invalid) && !(e instanceof HttpError)) throw e;
     const fields = Object.entries(e.fields);

@@ -59,18 +59,57 @@ export function distinctGroups(groups: Group[]): Group[] {
   return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
+/** The advisory key every group change takes first: shared for a few groups, exclusive for a bulk change. */
+const ALL_GROUPS_KEY = '7011200512';
+
+/** Above this many groups one exclusive lock over all groups replaces the per-group locks (PostgreSQL's lock table is finite). */
+export const BULK_GROUPS = 200;
+
+/**
+ * PostgreSQL: the shared all-groups lock, then one lock per group in key order; or, for a bulk change, the
+ * exclusive all-groups lock alone (every group change needs the shared one, so nothing else changes a group meanwhile).
+ * SQLite: nothing (the transaction holds the database's write lock).
+ */
 async function lockGroups(trx: Trx, groups: Group[]): Promise<void> {
   if (trx.client.config.client !== 'pg') return;
+  if (groups.length > BULK_GROUPS) return lockAllGroups(trx);
+  await trx.raw('select pg_advisory_xact_lock_shared(?::bigint)', [ALL_GROUPS_KEY]);
   for (const g of groups) await trx.raw('select pg_advisory_xact_lock(?::bigint)', [lockKey(g)]);
 }
 
-async function readGroup(trx: Trx, g: Group) {
-  const referrals = await trx('referrals').where({ municipality_code: g.municipality_code, cpr_hash: g.cpr_hash })
-    .select('id', 'referral_date', 'withdrawn', 'course_id');
-  const courses = await trx('courses').join('patients', 'patients.id', 'courses.patient_id')
-    .where({ 'patients.municipality_code': g.municipality_code, 'patients.cpr_hash': g.cpr_hash, 'courses.municipality_code': g.municipality_code })
-    .where('courses.annulled', false).select('courses.id', 'courses.referral_date');
-  return { referrals: referrals.map(normalise), courses: courses.map(normalise) };
+/** Lock every group for the rest of the transaction (a bulk import takes it before its first row). */
+export async function lockAllGroups(trx: Trx): Promise<void> {
+  if (trx.client.config.client === 'pg') await trx.raw('select pg_advisory_xact_lock(?::bigint)', [ALL_GROUPS_KEY]);
+}
+
+type Row = { id: number; referral_date: string; withdrawn?: unknown; course_id?: number | null };
+
+/**
+ * The referrals and live courses of these groups, by group key: per municipality, two queries per 500 CPR hashes
+ * (equality on municipality_code and IN on cpr_hash, so both tables' (municipality_code, cpr_hash) indexes serve).
+ */
+async function readGroups(trx: Trx, groups: Group[]): Promise<Map<string, { referrals: Row[]; courses: Row[] }>> {
+  const out = new Map(groups.map((g) => [groupKey(g), { referrals: [] as Row[], courses: [] as Row[] }]));
+  const byMunicipality = new Map<string, string[]>();
+  for (const g of groups) {
+    const list = byMunicipality.get(g.municipality_code) ?? [];
+    list.push(g.cpr_hash);
+    byMunicipality.set(g.municipality_code, list);
+  }
+  for (const [municipality, hashes] of byMunicipality) {
+    for (let i = 0; i < hashes.length; i += 500) {
+      const part = hashes.slice(i, i + 500);
+      const referrals = await trx('referrals').where('municipality_code', municipality).whereIn('cpr_hash', part)
+        .select('id', 'municipality_code', 'cpr_hash', 'referral_date', 'withdrawn', 'course_id');
+      const courses = await trx('courses').join('patients', 'patients.id', 'courses.patient_id')
+        .where('patients.municipality_code', municipality).whereIn('patients.cpr_hash', part)
+        .where('courses.municipality_code', municipality).where('courses.annulled', false)
+        .select('courses.id', 'patients.municipality_code', 'patients.cpr_hash', 'courses.referral_date');
+      for (const r of referrals) out.get(groupKey(r))?.referrals.push(normalise(r));
+      for (const c of courses) out.get(groupKey(c))?.courses.push(normalise(c));
+    }
+  }
+  return out;
 }
 
 function normalise<T extends { referral_date: unknown }>(row: T): T & { referral_date: string } {
@@ -90,7 +129,7 @@ export async function rematchGroups(trx: Trx, groups: Group[]): Promise<number> 
   const ordered = distinctGroups(groups);
   await lockGroups(trx, ordered);
   const updates: Update[] = [];
-  for (const g of ordered) updates.push(...await wantedChanges(trx, g));
+  for (const group of (await readGroups(trx, ordered)).values()) updates.push(...wantedChanges(group));
   // Free first, then set, across all groups: course_id is unique, and a course may move between referrals and, by a
   // CPR correction, between groups.
   const freed = updates.filter((u) => u.from !== null).map((u) => u.id);
@@ -101,12 +140,11 @@ export async function rematchGroups(trx: Trx, groups: Group[]): Promise<number> 
 
 interface Update { id: number; from: number | null; to: number | null }
 
-async function wantedChanges(trx: Trx, g: Group): Promise<Update[]> {
-  const { referrals, courses } = await readGroup(trx, g);
+function wantedChanges({ referrals, courses }: { referrals: Row[]; courses: Row[] }): Update[] {
   const live = referrals.filter((r) => !r.withdrawn);
   const wanted = matchGroup(live, courses);
   return referrals
-    .map((r) => ({ id: r.id as number, from: (r.course_id ?? null) as number | null, to: wanted.get(r.id) ?? null }))
+    .map((r) => ({ id: r.id, from: (r.course_id ?? null) as number | null, to: wanted.get(r.id) ?? null }))
     .filter((u) => u.from !== u.to);
 }
 

@@ -1,16 +1,17 @@
 import { Router, type Request } from 'express';
 import { can, type CurrentUser, requireAccess, userOf } from '../access';
-import { LOST_AFTER_DAYS, parsePathwayQuery, PATHWAY_UNIT_TYPES, pathwayRows } from './results';
-import { RESULTS } from './counts';
 import { actorOf, recordAudit } from '../audit/record';
 import { codeLabel, codesOf } from '../courses';
 import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../patients';
+import { hospitalPages } from './hospital-pages';
+import { renderPathwayPage } from './pathway-page';
+import { pathwayAdminPages } from './admin-pages';
 
 /** Henvisninger uden forløb (pathway.md §6): the municipality's counted referrals without a course, oldest first. */
 
@@ -30,6 +31,8 @@ function filters(req: Request): { sorCode?: string; diagnosisGroup?: string; pag
 
 export function pathwayPages(ctx: AppContext): Router {
   const r = Router();
+  r.use(hospitalPages(ctx));
+  r.use(pathwayAdminPages(ctx));
   r.get('/henvisninger-uden-forloeb', requireAccess(ctx, 'referrals.read'), async (req, res) => {
     const lang = req.lang;
     const f = filters(req);
@@ -46,30 +49,8 @@ export function pathwayPages(ctx: AppContext): Router {
       next: f.page * REFERRAL_PAGE_SIZE < total ? f.page + 1 : null, prev: f.page > 1 ? f.page - 1 : null,
     });
   });
-  r.get('/forloebsvej', requireAccess(ctx, 'pathway.read'), async (req, res) => {
-    const lang = req.lang;
-    const user = userOf(req);
-    const query = { ...defaultsFor(user), ...(req.query as Record<string, unknown>) };
-    const q = parsePathwayQuery(query);
-    const rows = await pathwayRows(ctx.db, user, q);
-    const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === 'string' && v !== '') as [string, string][]).toString();
-    res.render('pathway/pathway', {
-      title: t(lang, 'pathway.pages.pathway_title'), period: q.period.code, asOf: formatDateDanish(q.asOf), lostAfter: LOST_AFTER_DAYS,
-      unitTypes: PATHWAY_UNIT_TYPES.map((u) => ({ code: u, label: t(lang, `pathway.units.${u}`), selected: u === q.unitType })),
-      rows: rows.map((x) => ({ ...x, results: RESULTS.map((p) => ({ id: p.toUpperCase().replace('P', 'HK-P'), value: x[`${p}_value`],
-        numerator: x[`${p}_numerator`], denominator: x[`${p}_denominator`], few: x[`${p}_few_data`] && x[`${p}_value`] === null })) })),
-      csv: `/api/v1/pathway.csv?${qs}`, xlsx: `/api/v1/pathway.xlsx?${qs}`, computedAt: rows[0]?.computed_at,
-    });
-  });
+  r.get('/forloebsvej', requireAccess(ctx, 'pathway.read'), (req, res) => renderPathwayPage(ctx, req, res));
   return r;
-}
-
-/** The page's defaults follow the scope: a department's referrals per municipality; a municipality's hospitals. */
-function defaultsFor(user: CurrentUser): Record<string, string> {
-  if (user.scope.kind === 'department') return { unit_type: 'municipality', sor_code: user.scope.code };
-  if (user.scope.kind === 'municipality') return { unit_type: 'hospital', area: user.scope.code };
-  if (user.scope.kind === 'region') return { unit_type: 'municipality' };
-  return { unit_type: 'region' };
 }
 
 function rowView(x: ReferralRow, on: string, cprKey: Buffer, lang: Request['lang']) {

@@ -121,3 +121,14 @@ export async function overdueUnmatchedCount(db: Knex, scope: Scope, onDay = toda
     .where('referrals.referral_date', '<=', addDaysIso(onDay, -OVERDUE_FROM_DAY));
   return Number((await q.count({ n: '*' }))[0].n);
 }
+
+/**
+ * "Henvist fra <afdeling> den <dato>" for the course page (pathway.md §6): the referral matched to the course (not
+ * withdrawn), read-only, or undefined. The caller has already read the course within its scope; the referral is
+ * addressed to the course's municipality, so it is in the same reach. Dates as ISO strings.
+ */
+export async function referralOriginOf(db: Knex, courseId: number): Promise<{ department: string; sor_code: string; referral_date: string; referral_id: string } | undefined> {
+  const row = await db('referrals').join('hospitals', 'hospitals.sor_code', 'referrals.sor_code').where('referrals.course_id', courseId)
+    .where('referrals.withdrawn', false).first('hospitals.name as department', 'referrals.sor_code', 'referrals.referral_date', 'referrals.referral_id');
+  return row ? { ...row, referral_date: isoDate(row.referral_date)! } : undefined;
+}

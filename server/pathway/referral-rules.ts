@@ -26,7 +26,7 @@ const empty = (v: unknown): boolean => v === null || v === '';
  * resulting record. Returns the values and Danish messages by variable (empty when valid).
  */
 export async function referralIssues(db: Knex | Knex.Transaction, ctx: ReferralCtx, raw: Record<string, unknown>,
-  base: ReferralValues | undefined): Promise<{ values: ReferralValues; fields: Record<string, string> }> {
+  base: ReferralValues | undefined, departments?: { all: Set<string>; active: Set<string> }): Promise<{ values: ReferralValues; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   const dictRaw = Object.fromEntries(Object.entries(raw).filter(([k]) => (DICTIONARY as readonly string[]).includes(k)));
   const parsed = parseCourseInput(dictRaw, typeof raw.referral_date === 'string' || raw.referral_date == null ? 'csv' : 'json');
@@ -38,7 +38,10 @@ export async function referralIssues(db: Knex | Knex.Transaction, ctx: ReferralC
     else if (!(REFERRAL_VARIABLES as readonly string[]).includes(k)) fields[k] ??= t(ctx.lang, 'pathway.errors.unknown_variable');
   }
   ownValues(raw, values, base, fields, ctx);
-  await checkDepartment(db, ctx, values, base, fields);
+  if (departments) {
+    const code = typeof values.sor_code === 'string' ? values.sor_code : '';
+    if (!(base ? departments.all : departments.active).has(code)) fields.sor_code = t(ctx.lang, 'pathway.errors.sor_code');
+  } else await checkDepartment(db, ctx, values, base, fields);
   dictionaryRules(values, fields, ctx);
   return { values: stripNulls(values), fields };
 }

@@ -1,19 +1,32 @@
 import type { Knex } from 'knex';
 import { type CurrentUser, whereInScope, whereSentFromScope, type Scope } from '../access';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor, type AuditEntry } from '../audit/record';
 import { cprLookupHash, encryptCpr } from '../patients';
 import { Conflict, Invalid, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { nowIso, today } from '../time';
 import { referralIssues, type ReferralValues } from './referral-rules';
 import { rematchGroups, type Group } from './matching';
-import { readReferral, referralJson, type ReferralRow } from './referral-queries';
+import { referralJson, valuesOf, type ReferralRow } from './referral-queries';
 
 /** Submission, correction and withdrawal of hospital referrals (pathway.md §3), idempotent by (sor_code, referral_id). */
 
 export interface ReferralCtx { db: Knex; cprKey: Buffer; user: CurrentUser; actor: Actor; lang: Lang }
 export type ReferralAction = 'create' | 'update' | 'unchanged' | 'withdraw' | 'skip';
 export interface SubmitResult { action: ReferralAction; id: number | null; warnings: { code: string; message: string }[] }
+
+/**
+ * What a bulk import looked up once instead of per row: the stored row of the key (null: none), the departments in
+ * the user's scope (all, and active ones), the municipalities' `registering_since` (ISO or null); and `defer`, where
+ * a create leaves its row, group and audit entry for the import to insert, rematch and audit in bulk.
+ */
+export interface Prefetched {
+  stored: ReferralRow | null;
+  departments: { all: Set<string>; active: Set<string> };
+  coverage: Map<string, string | null>;
+  defer?: Deferred;
+}
+export interface Deferred { rows: Record<string, unknown>[]; groups: Group[]; audits: AuditEntry[] }
 
 const COMPARED = ['cpr', 'municipality_code', 'referral_date', 'discharge_date', 'diagnosis_group', 'ihd_treatment',
   'icd10', 'withdrawn', 'withdrawal_reason'] as const;
@@ -40,33 +53,44 @@ function sorCodeOf(ctx: ReferralCtx, raw: Record<string, unknown>): string | und
  * the stored value, null/"" un-registers. Throws Invalid (400, fields by variable) or NotFound-free: an unknown or
  * out-of-reach department is a field error (§3).
  */
-export async function submitInTrx(trx: Knex.Transaction, ctx: ReferralCtx, raw: Record<string, unknown>, dryRun = false): Promise<SubmitResult> {
+export async function submitInTrx(trx: Knex.Transaction, ctx: ReferralCtx, raw: Record<string, unknown>, dryRun = false,
+  pre?: Prefetched): Promise<SubmitResult> {
   const sorCode = sorCodeOf(ctx, raw);
   const referralId = typeof raw.referral_id === 'string' ? raw.referral_id : undefined;
-  const stored = sorCode && referralId ? await trx('referrals').where({ sor_code: sorCode, referral_id: referralId }).first() as ReferralRow | undefined : undefined;
-  const base = stored ? await readReferral(trx, ctx.cprKey, stored.id) : undefined;
-  const { values, fields } = await referralIssues(trx, ctx, { ...raw, sor_code: sorCode }, base?.values);
+  const stored = pre ? pre.stored ?? undefined
+    : sorCode && referralId ? await trx('referrals').where({ sor_code: sorCode, referral_id: referralId }).first() as ReferralRow | undefined : undefined;
+  const base = stored ? { row: stored, values: valuesOf(stored, ctx.cprKey) } : undefined;
+  const { values, fields } = await referralIssues(trx, ctx, { ...raw, sor_code: sorCode }, base?.values, pre?.departments);
   if (stored && base!.values.withdrawn === 'yes') {
     const same = COMPARED.every((k) => (values[k] ?? null) === (base!.values[k] ?? null));
     if (same) return { action: 'unchanged', id: stored.id, warnings: [] };
     throw new Invalid({ withdrawn: t(ctx.lang, 'pathway.errors.withdrawn') }, t(ctx.lang, 'pathway.errors.withdrawn'));
   }
   if (Object.keys(fields).length) throw new Invalid(fields, Object.values(fields)[0]);
-  if (!stored) return create(trx, ctx, values, dryRun);
+  if (!stored) return create(trx, ctx, values, dryRun, pre);
   const changed = COMPARED.filter((k) => (values[k] ?? null) !== (base!.values[k] ?? null));
   if (changed.length === 0) return { action: 'unchanged', id: stored.id, warnings: [] };
   if (dryRun) return { action: values.withdrawn === 'yes' ? 'withdraw' : 'update', id: stored.id, warnings: [] };
   return update(trx, ctx, stored, base!.values, values, changed);
 }
 
-async function create(trx: Knex.Transaction, ctx: ReferralCtx, v: ReferralValues, dryRun: boolean): Promise<SubmitResult> {
-  if (!(await covered(trx, v.municipality_code!, v.referral_date!))) {
+async function create(trx: Knex.Transaction, ctx: ReferralCtx, v: ReferralValues, dryRun: boolean, pre?: Prefetched): Promise<SubmitResult> {
+  const isCovered = pre ? (pre.coverage.get(v.municipality_code!) ?? null) !== null && pre.coverage.get(v.municipality_code!)! <= v.referral_date!
+    : await covered(trx, v.municipality_code!, v.referral_date!);
+  if (!isCovered) {
     return { action: 'skip', id: null, warnings: [{ code: 'not_covered', message: t(ctx.lang, 'pathway.errors.not_covered') }] };
   }
   const action: ReferralAction = v.withdrawn === 'yes' ? 'withdraw' : 'create';
   if (dryRun) return { action, id: null, warnings: [] };
   const now = nowIso();
   const hash = cprLookupHash(ctx.cprKey, v.cpr!);
+  if (pre?.defer) {
+    pre.defer.rows.push({ ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now });
+    pre.defer.groups.push({ municipality_code: v.municipality_code!, cpr_hash: hash });
+    pre.defer.audits.push({ action: 'referral_create', entity: 'referral', municipalityCode: v.municipality_code, recordScope: v.sor_code,
+      detail: { patient_key: hash, values: auditValues(v) } });
+    return { action, id: null, warnings: [] };
+  }
   const [r] = await trx('referrals').insert({ ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now }).returning('id');
   const id = typeof r === 'object' ? r.id : r;
   await rematchGroups(trx, [{ municipality_code: v.municipality_code!, cpr_hash: hash }]);

@@ -6,7 +6,7 @@ import { isFewData, proportion, wilsonInterval } from '../indicators/stats';
 import { listUnits, type Unit } from '../indicators/units';
 import { nowIso, today as todayInDenmark } from '../time';
 import { countCells, pool, RESULTS, STAGES, type Cell } from './counts';
-import { hospitals } from './hospitals';
+import { hospitals } from '../geography/hospitals';
 import { LOST_AFTER_DAYS } from './referral-queries';
 
 /** Pathway results (pathway.md §5, §7): one row per unit × period, "få data" hidden outside the user's scope. */
@@ -55,7 +55,7 @@ async function areaMunicipalities(db: Knex, area: string): Promise<{ codes: stri
 }
 
 /** Departments visible to the user (a hospital-only user: those in its scope; others: all). */
-async function visibleDepartments(db: Knex, user: CurrentUser): Promise<Set<string>> {
+export async function visibleDepartments(db: Knex, user: CurrentUser): Promise<Set<string>> {
   const all = (await hospitals(db)).map((h) => h.sor_code);
   if (!onlyHospital(user)) return new Set(all);
   const rows = await whereSentFromScope(db('hospitals').select('sor_code'), user.scope, 'sor_code');

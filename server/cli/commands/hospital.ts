@@ -1,7 +1,7 @@
 import { Invalid, NotFound } from '../../http/errors';
 import {
   addHospital, deactivateHospital, hospitals, recodeHospital, setHospital, type SorStatus,
-} from '../../pathway/hospitals';
+} from '../../geography/hospitals';
 import { CLI_ACTOR, CliFailure, parseOptions, UsageError, wantsHelp, type CliCommand } from '../command';
 
 const USAGE = `Brug: npm run cli -- hospital list

@@ -10,6 +10,7 @@ import { isVariableName, type CourseValues, type FormSection, type VariableName 
 import { courseView, SECTIONS, type Refusal } from './course-view';
 import { courseIdOf, courseScope } from './scope';
 import { renderRefusal } from '../../http/refusal';
+import { referralOrigin } from '../../pathway/origin';
 
 function renderCourse(req: Request, res: Response, status: number, record: CourseRecord, refusal?: Refusal): void {
   res.status(status).render('courses/course', courseView(record, req.lang, can(req.user, 'courses.write'), refusal));
@@ -19,6 +20,7 @@ function renderCourse(req: Request, res: Response, status: number, record: Cours
 export function coursePage(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const record = await getCourse(courseScope(ctx, req), courseIdOf(req));
+    res.locals.referralOrigin = await referralOrigin(ctx.db, record.id, req.lang); // pathway.md §6: "Henvist fra …"
     renderCourse(req, res, 200, record);
   };
 }

@@ -52,4 +52,27 @@ describe('POST /api/v1/referral-imports (pathway.md §7)', function () {
     expect(res.status).to.equal(400);
     expect(res.body.errors.map((e: { column: string }) => e.column)).to.have.members(['colour', 'sor_code']);
   });
+
+  it('in batches: ids in the report, one audit row per created referral, matches computed, an update in a later batch', async () => {
+    const therapist = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
+    const cpr = aCpr();
+    const course = await therapist.agent.post('/api/v1/courses').set('X-CSRF-Token', therapist.csrf)
+      .send({ cpr, referral_date: '2025-05-03', referral_source: 'hospital', diagnosis_group: 'ihd', ihd_treatment: 'pci' });
+    expect(course.status).to.equal(201);
+    const lines = [`B-0;${cpr};751;2025-05-01;ihd`];
+    for (let i = 1; i < 1100; i += 1) lines.push(`B-${i};${aCpr()};751;2025-04-${String((i % 28) + 1).padStart(2, '0')};heart_failure`);
+    lines.push(`I1;${aCpr()};751;2025-03-01;ihd`); // a known key (first test's I1) with another CPR: an update in the second batch
+    const before = Number((await t.db('audit_log').where('action', 'referral_create').count({ n: '*' }))[0].n);
+    const res = await send(auh, `referral_id;cpr;municipality_code;referral_date;diagnosis_group\n${lines.join('\n')}\n`);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ rows: 1101, created: 1100, updated: 1 });
+    const stored = await t.db('referrals').where('referral_id', 'like', 'B-%').select('id', 'referral_id', 'course_id');
+    const byId = new Map(stored.map((x) => [x.referral_id, x]));
+    for (const e of res.body.referrals.filter((x: { action: string }) => x.action === 'create')) expect(e.id).to.equal(byId.get(e.referral_id)!.id);
+    expect(byId.get('B-0')!.course_id).to.equal(course.body.id);
+    const audits = Number((await t.db('audit_log').where('action', 'referral_create').count({ n: '*' }))[0].n);
+    expect(audits - before).to.equal(1100);
+    const one = await t.db('audit_log').where({ action: 'referral_create', entity_id: String(byId.get('B-7')!.id) }).first();
+    expect(one).to.not.equal(undefined);
+  });
 });

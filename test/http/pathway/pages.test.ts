@@ -53,6 +53,12 @@ describe('Henvisninger uden forløb and Opret forløb (pathway.md §6)', functio
     expect(created.status).to.equal(201);
     expect((await t.db('referrals').where('id', lostId).first()).course_id).to.equal(created.body.id);
     expect((await therapist.agent.get('/henvisninger-uden-forloeb')).text).not.to.contain(`henvisning=${lostId}`);
+    const page = await therapist.agent.get(`/forloeb/${created.body.id}`);
+    expect(page.text).to.contain('data-referral-origin');
+    expect(page.text).to.contain(`Henvist fra Aarhus Universitetshospital, Hjertesygdomme den ${daysAgo(40).split('-').reverse().join('.')}`);
+    const other = await therapist.agent.post('/api/v1/courses').set('X-CSRF-Token', therapist.csrf)
+      .send({ cpr: aCpr(), referral_date: daysAgo(38), referral_source: 'hospital', diagnosis_group: 'ihd', ihd_treatment: 'pci' });
+    expect((await therapist.agent.get(`/forloeb/${other.body.id}`)).text).not.to.contain('data-referral-origin');
   });
 
   it('the pathway page: a department sees its referrals per municipality, a therapist its hospitals; both download', async () => {

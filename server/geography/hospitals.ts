@@ -142,3 +142,25 @@ export async function setRegisteringSince(db: Knex, actor: Actor, code: string, 
       recordScope: code, detail: { old: m.registering_since ?? null, new: since } });
   });
 }
+
+export interface MunicipalityCoverage { code: string; name: string; region_name: string; registering_since: string | null }
+
+/** Every municipality in municipalities.csv order with its `registering_since` (ISO date or null), for the admin page. */
+export async function municipalityCoverage(db: Knex): Promise<MunicipalityCoverage[]> {
+  const rows = await db('municipalities').select('code', 'name', 'region_name', 'registering_since').orderBy('sort_order');
+  return rows.map((r) => ({ ...r, registering_since: isoOf(r.registering_since) }));
+}
+
+/** The regions and clusters of municipalities.csv (code and name, first-seen order), for the department form's choices. */
+export async function regionsAndClusters(db: Knex): Promise<{ regions: { code: string; name: string }[]; clusters: { code: string; name: string }[] }> {
+  const rows = await db('municipalities').select('region_code', 'region_name', 'cluster_code', 'cluster_name').orderBy('sort_order');
+  const uniq = (pairs: [string | null, string | null][]) => [...new Map(pairs.filter(([c]) => c).map(([c, n]) => [c!, n ?? c!])).entries()]
+    .map(([code, name]) => ({ code, name }));
+  return { regions: uniq(rows.map((r) => [r.region_code, r.region_name])), clusters: uniq(rows.map((r) => [r.cluster_code, r.cluster_name])) };
+}
+
+function isoOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+  return String(v).slice(0, 10);
+}
