@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { authenticate, authRoutes, csrfProtection, enforcePasswordChange, LANG_COOKIE, oidcRoutes, totpRoutes } from './auth';
 import type { AppContext } from './http/context';
 import { recordRefusal } from './audit/record';
-import { errorHandler, notFoundHandler } from './http/error-handler';
+import { errorHandler, notFoundHandler, type RefusalRecorder } from './http/error-handler';
 import { noStoreWhenLoggedIn } from './http/cache-control';
 import { normaliseInput, refuseInputFaults } from './http/input';
 import { fhirErrorHandler } from './fhir';
@@ -93,8 +93,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(oidcRoutes(ctx));
   for (const router of featureRoutes(ctx)) app.use(router);
 
-  app.use(fhirErrorHandler(ctx));
+  const refusals: RefusalRecorder = (req, hint, status) => recordRefusal(ctx.db, req, hint, status);
+  app.use(fhirErrorHandler(ctx, refusals));
   app.use(notFoundHandler());
-  app.use(errorHandler(ctx, (req, hint, status) => recordRefusal(ctx.db, req, hint, status)));
+  app.use(errorHandler(ctx, refusals));
   return app;
 }

@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler, type Request, type Response } from 'e
 import { actorOf } from '../audit/record';
 import { requireAccess, userOf } from '../access';
 import type { AppContext } from '../http/context';
+import { auditRefusal, type RefusalRecorder } from '../http/error-handler';
 import { HttpError, Invalid, TooLarge, UnsupportedMediaType } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { queryFlag, refuseDeclaredTooLarge } from '../imports/api';
@@ -74,8 +75,8 @@ function outcomeOf(status: number, code: string, message: string): Record<string
 }
 
 /** Errors on /api/v1/fhir/ (401, 403, 413, 415, a bad flag) answered as an OperationOutcome; other paths pass on. */
-export function fhirErrorHandler(ctx: AppContext): ErrorRequestHandler {
-  return (err, req, res, next) => {
+export function fhirErrorHandler(ctx: AppContext, recordRefusal: RefusalRecorder): ErrorRequestHandler {
+  return async (err, req, res, next) => {
     if (!req.originalUrl.startsWith('/api/v1/fhir/') || res.headersSent) return next(err);
     const typed = err instanceof HttpError ? err : err?.type === 'entity.too.large' ? new TooLarge() : undefined;
     if (!typed) return next(err);
@@ -83,6 +84,7 @@ export function fhirErrorHandler(ctx: AppContext): ErrorRequestHandler {
     const message = Object.values(typed.fields)[0]
       ?? (typed.message !== typed.code && typed.message !== 'bad_request' ? typed.message : t(lang, `errors.${typed.message === 'bad_request' ? 'bad_request' : typed.code}`));
     ctx.logger.debug({ status: typed.status }, 'fhir request refused');
+    await auditRefusal(ctx, recordRefusal, req, typed, typed.status);
     res.status(typed.status).type('application/fhir+json; charset=utf-8').send(JSON.stringify(outcomeOf(typed.status, typed.code, message)));
   };
 }

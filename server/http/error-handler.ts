@@ -39,6 +39,21 @@ export function notFoundHandler(): RequestHandler {
 export type RefusalRecorder = (req: Request, hint: AuditHint, status: number) => Promise<void>;
 
 /**
+ * Writes the audit row a refusal carries (its hint), before any error handler answers; a failing audit write is
+ * logged and the refusal still answered. Every handler of typed errors (this one, the FHIR intake's) calls it.
+ */
+export async function auditRefusal(
+  ctx: AppContext, recordRefusal: RefusalRecorder, req: Request, typed: HttpError | undefined, status: number,
+): Promise<void> {
+  if (!typed?.audit) return;
+  try {
+    await recordRefusal(req, typed.audit, status);
+  } catch (auditErr) {
+    ctx.logger.error({ err: auditErr }, 'could not audit a refused access');
+  }
+}
+
+/**
  * The one error handler: typed errors become a page or {error:{code,message,fields}}; the rest are logged as 500.
  * A 403/404 carrying an audit hint is written by `recordRefusal` first (given by app.ts, so http/ needs no feature).
  */
@@ -54,13 +69,7 @@ export function errorHandler(ctx: AppContext, recordRefusal: RefusalRecorder): E
     const messageKey = csrf ? 'errors.csrf' : typed ? `errors.${typed.message === 'bad_request' ? 'bad_request' : typed.code}` : 'errors.server_error';
     const message = typed && typed.message !== typed.code && typed.message !== 'bad_request' ? typed.message : t(lang, messageKey);
 
-    if (typed?.audit) {
-      try {
-        await recordRefusal(req, typed.audit, status);
-      } catch (auditErr) {
-        ctx.logger.error({ err: auditErr }, 'could not audit a refused access');
-      }
-    }
+    await auditRefusal(ctx, recordRefusal, req, typed, status);
     // A download that fails half way must not look complete: the connection is cut, not left hanging.
     if (res.headersSent) {
       if (!res.writableEnded) res.destroy();
