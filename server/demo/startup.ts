@@ -5,6 +5,7 @@ import { cprLookupHash, encryptCpr } from '../courses/cpr';
 import { demographicsOf, patientNameColumns } from '../courses/patients';
 import { courseColumns } from '../courses/serialize';
 import { isPostgres } from '../db/connect';
+import { geography } from '../geography';
 import { nowIso, today } from '../time';
 import { generateDemoCourses, type DemoCourse } from './generate';
 
@@ -29,9 +30,8 @@ export interface DemoInsertOptions {
 
 /** The municipality codes of Region Midtjylland, or all of them, in the reference list's order. */
 export async function demoMunicipalities(db: Knex, which: 'midt' | 'all'): Promise<string[]> {
-  const query = db('municipalities').orderBy('sort_order');
-  if (which === 'midt') query.where('region_code', MIDT_REGION);
-  return query.pluck('code');
+  const geo = await geography(db);
+  return (which === 'midt' ? geo.municipalitiesOfRegion(MIDT_REGION) : geo.municipalities).map((m) => m.code);
 }
 
 /**

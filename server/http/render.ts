@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { Action, can, CurrentUser } from '../auth/access';
-import { scopeNames } from '../auth/scope';
+import { geography, scopeLabel as geoScopeLabel } from '../geography';
 import { IDLE_MINUTES } from '../auth/sessions';
 import type { AppContext } from './context';
 import { overdueUnmatchedCount } from '../pathway/referral-queries';
@@ -49,9 +49,7 @@ export function setFlash(res: Response, key: string): void {
 
 /** "Aarhus (751)", "Region Midtjylland (1082)", "Hele landet": a scope as a municipal user knows it. */
 export async function scopeLabel(ctx: AppContext, lang: Lang, code: string): Promise<string> {
-  if (code === 'DK') return t(lang, 'common.scope_country');
-  const name = (await scopeNames(ctx.db)).get(code);
-  return name ? t(lang, 'common.scope_named', { name, code }) : code;
+  return geoScopeLabel(await geography(ctx.db), code, lang);
 }
 
 /** The idle timeout the page's warning counts down (static/js/session-timeout.js): 30 minutes, warned 2 ahead. */

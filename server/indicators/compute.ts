@@ -4,7 +4,7 @@ import { ageInYears } from '../db/dialect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
 import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
-import { listUnits } from './units';
+import { geography } from '../geography';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
 /** counts[indicatorId][periodCode][municipalityCode]; absent means no courses (all zero) */
@@ -12,10 +12,32 @@ export type CountsTable = Map<IndicatorId, Map<string, Map<string, Counts>>>;
 
 export const ZERO_COUNTS: Readonly<Counts> = Object.freeze({ numerator: 0, denominator: 0, missing: 0 });
 
-/** Numerator, denominator and missing per indicator × period × municipality, aggregated by the database. */
-export async function countByMunicipality(
+/**
+ * One request's counts tables by query: the same grouped query asked twice in a request (the comparison and the
+ * funnel of one indicator, say) runs once. Make one per request; never share it between requests.
+ */
+export type CountsMemo = Map<string, Promise<CountsTable>>;
+
+/**
+ * Numerator, denominator and missing per indicator × period × municipality, aggregated by the database (one
+ * grouped query per period-date column). With `memo`, an identical earlier query of the request is reused.
+ */
+export function countByMunicipality(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; memo?: CountsMemo },
+): Promise<CountsTable> {
+  if (!opts.memo) return countTable(db, opts);
+  const key = [opts.periods.map((p) => p.code).join(','), opts.indicatorIds?.join(',') ?? '*', opts.municipalityCodes?.join(',') ?? '*'].join('|');
+  let table = opts.memo.get(key);
+  if (!table) {
+    table = countTable(db, opts);
+    opts.memo.set(key, table);
+  }
+  return table;
+}
+
+async function countTable(
+  db: Knex, opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
 ): Promise<CountsTable> {
   const table: CountsTable = new Map();
   await eachGroup(db, { ...opts, strata: false }, (id, period, municipality, counts) => {
@@ -62,7 +84,7 @@ async function eachGroup(
 
   // Every course lies in one of the municipalities (foreign key); naming them all lets both engines walk the
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
-  const municipalityCodes = opts.municipalityCodes ?? (await listUnits(db, 'municipality')).map((u) => u.code);
+  const municipalityCodes = opts.municipalityCodes ?? (await geography(db)).country.municipalityCodes;
   for (const [column, group] of byColumn) {
     const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata);
     for (const row of rows) {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
 import { can } from '../auth/access';
 import { requireAccess } from '../auth/middleware';
-import { scopeNames } from '../auth/scope';
+import { codeAndName, geography } from '../geography';
 import { label } from '../courses/schemas';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
@@ -18,8 +18,8 @@ import type { CourseReasons } from './validate';
 
 /** A clerk reads "751 Aarhus", not "751". */
 async function scopeLabeller(ctx: AppContext): Promise<(code: string) => string> {
-  const names = await scopeNames(ctx.db);
-  return (code) => (names.has(code) ? `${code} ${names.get(code)}` : code);
+  const geo = await geography(ctx.db);
+  return (code) => codeAndName(geo, code);
 }
 
 /** Reasons with the variable's label beside its name, for the tables. */
