@@ -29,7 +29,8 @@ async function statementsDuring(t: TestApp, run: () => Promise<unknown>): Promis
 describe(`statements behind the indicator pages, per demo user (${testEngine})`, () => {
   let t: TestApp;
   const agents = new Map<string, LoggedIn>();
-  before(async () => {
+  before(async function () {
+    this.timeout(120_000); // ten logins, each hashing a password
     t = await testApp();
     await seedHk03(t.db);
     for (const u of DEMO_USERS) agents.set(u.email, await loginAs(t.app, u.email));
