@@ -9,7 +9,7 @@ import { computeResults, hideOutsideScope, hideResult, IndicatorResult } from '.
 import { computeSpc, computeWarnings, InsideTest, SpcPoint, WarningItem } from '../indicators/spc';
 import { listStandards, StandardRow } from '../indicators/standards';
 import { computeStrata, GapRow, hideStrataComplement, strataGaps, StratumResult, StratumType } from '../indicators/strata';
-import { computeTrendWithYears } from '../indicators/trend';
+import { computeOverview, Overview } from '../indicators/trend';
 import { defaultUnitOf, insideScopeTest, Selection } from './selection';
 
 /**
@@ -52,15 +52,22 @@ async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows:
   return hideOutsideScope(rows, await insideOf(db, viewer));
 }
 
+/**
+ * Every indicator's result and trend for the selected unit, from one pass shared by the request's cards, result
+ * and trend (the same memo key: all indicators, the unit's municipalities, the trend's years).
+ */
+async function overviewOf(db: Knex, s: Selection, viewer: Viewer): Promise<Overview> {
+  return computeOverview(db, { ...(await engineOf(db, viewer)), period: s.period, units: [s.unit] });
+}
+
 /** Every indicator for the selected unit and period (the dashboard's cards). */
 export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer): Promise<IndicatorResult[]> {
-  const rows = await computeResults(db, { ...(await engineOf(db, viewer)), period: s.period, units: [s.unit] });
-  return hidden(db, viewer, rows);
+  return hidden(db, viewer, (await overviewOf(db, s, viewer)).results);
 }
 
 /** The one result of an indicator for the selected unit. */
 export async function resultRow(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult> {
-  const [row] = await computeResults(db, { ...(await engineOf(db, viewer)), period: s.period, units: [s.unit], indicatorIds: [indicatorId] });
+  const row = (await overviewOf(db, s, viewer)).results.find((r) => r.indicator_id === indicatorId)!;
   return (await hidden(db, viewer, [row]))[0];
 }
 
@@ -99,7 +106,7 @@ export async function comparisonRows(db: Knex, s: Selection, indicatorId: Indica
  * so it cannot be worked out by subtracting the others from the year. The years come from the same pass.
  */
 export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
-  const { quarters, years } = await computeTrendWithYears(db, { ...(await engineOf(db, viewer)), period: s.period, unit: s.unit, indicatorId });
+  const { quarters, years } = (await overviewOf(db, s, viewer)).trend(indicatorId, s.unit);
   const rows = await hidden(db, viewer, quarters);
   const yearShown = (r: IndicatorResult) => years.get(Number(r.period.slice(0, 4)))?.few_data === false;
   const hideYears = new Set(rows.filter((r) => r.denominator === null && yearShown(r)).map((r) => r.period.slice(0, 4)));

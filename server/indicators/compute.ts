@@ -24,10 +24,13 @@ export type CountsMemo = Map<string, Promise<CountsTable>>;
  */
 export function countByMunicipality(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; memo?: CountsMemo },
+  opts: CountOptions & { memo?: CountsMemo },
 ): Promise<CountsTable> {
   if (!opts.memo) return countTable(db, opts);
-  const key = [opts.periods.map((p) => p.code).join(','), opts.indicatorIds?.join(',') ?? '*', opts.municipalityCodes?.join(',') ?? '*'].join('|');
+  const key = [
+    opts.periods.map((p) => p.code).join(','), opts.indicatorIds?.join(',') ?? '*', opts.municipalityCodes?.join(',') ?? '*',
+    opts.narrow ? `${opts.narrow.periodCodes.join(',')}:${opts.narrow.indicatorIds.join(',')}` : '',
+  ].join('|');
   let table = opts.memo.get(key);
   if (!table) {
     table = countTable(db, opts);
@@ -36,9 +39,19 @@ export function countByMunicipality(
   return table;
 }
 
-async function countTable(
-  db: Knex, opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
-): Promise<CountsTable> {
+/**
+ * What to count: periods that do not overlap (a course counts in the one holding its period date), the
+ * indicators (all when absent), the municipalities (all when absent). `narrow`: periods not in `periodCodes`
+ * count only `indicatorIds` (a trend's other quarters need only the trend's indicator); the others are absent there.
+ */
+export interface CountOptions {
+  periods: Period[];
+  indicatorIds?: readonly IndicatorId[];
+  municipalityCodes?: readonly string[];
+  narrow?: { periodCodes: readonly string[]; indicatorIds: readonly IndicatorId[] };
+}
+
+async function countTable(db: Knex, opts: CountOptions): Promise<CountsTable> {
   const table: CountsTable = new Map();
   await eachGroup(db, { ...opts, strata: false }, (id, period, municipality, counts) => {
     if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
@@ -75,7 +88,7 @@ type GroupSink = (id: IndicatorId, period: string, municipality: string, counts:
 
 async function eachGroup(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; strata: boolean },
+  opts: CountOptions & { strata: boolean },
   sink: GroupSink,
 ): Promise<void> {
   const definitions = INDICATORS.filter((d) => !opts.indicatorIds || opts.indicatorIds.includes(d.id));
@@ -86,13 +99,15 @@ async function eachGroup(
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
   const municipalityCodes = opts.municipalityCodes ?? (await geography(db)).country.municipalityCodes;
   for (const [column, group] of byColumn) {
-    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata);
+    const rows = opts.strata
+      ? await groupedCounts(db, column, group, opts.periods, municipalityCodes, true)
+      : await periodBranches(db, column, group, opts, municipalityCodes);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
       if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
       const period = opts.periods[dbNumber(row.period_index)];
       const stratum = opts.strata ? `${row.s_sex ?? ''}|${row.s_age ?? ''}|${row.s_diagnosis ?? ''}` : undefined;
-      for (const d of group) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
+      for (const d of group) if (row[d.id] !== null) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
     }
   }
 }
@@ -131,6 +146,38 @@ function groupedCounts(
   if (periods.length > 1) query.groupBy('period_index');
   if (strata) query.join('patients', 'patients.id', 'courses.patient_id').select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
   return query;
+}
+
+/**
+ * The counts of several periods as ONE statement of UNION ALL branches, one per period, each grouped by
+ * municipality only: both engines then stream each branch along the covering index (municipality_code, period
+ * date, …) in group order, where a computed period bucket in the GROUP BY made them sort every row (SQLite's
+ * "TEMP B-TREE FOR GROUP BY"). A branch counts the indicators `narrow` leaves it (the others are NULL there).
+ */
+async function periodBranches(
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], opts: CountOptions, municipalityCodes: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  const branches = opts.periods.map((p, i) => {
+    const wanted = opts.narrow && !opts.narrow.periodCodes.includes(p.code) ? opts.narrow.indicatorIds : undefined;
+    const counted = group.filter((d) => !wanted || wanted.includes(d.id));
+    if (counted.length === 0) return null;
+    return db('courses')
+      .select('courses.municipality_code', db.raw(`${Number(i)} AS period_index`), db.raw('COUNT(*) AS courses'))
+      .select(group.map((d) => (counted.includes(d)
+        ? db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])
+        : db.raw('CAST(NULL AS TEXT) AS ??', [d.id]))))
+      .whereIn('courses.municipality_code', municipalityCodes)
+      .andWhere(notAnnulled(db))
+      .whereBetween(`courses.${column}`, [p.first, p.last])
+      .groupBy('courses.municipality_code');
+  }).filter((b) => b !== null);
+  if (branches.length === 0) return [];
+  if (branches.length === 1) return await branches[0];
+  // Bare branches joined by hand: knex's unionAll would move the first branch's GROUP BY behind the union,
+  // and SQLite refuses parenthesised branches.
+  const compiled = branches.map((q) => q.toSQL());
+  const result = await db.raw(compiled.map((c) => c.sql).join(' UNION ALL '), compiled.flatMap((c) => c.bindings as Knex.Value[]));
+  return Array.isArray(result) ? result : result.rows;
 }
 
 /** Sum of counts over municipalities (pooling; never an average of values). */

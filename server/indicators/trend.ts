@@ -2,11 +2,10 @@ import type { Knex } from 'knex';
 import { geography, Unit, UnitType } from '../geography';
 import { Lang } from '../i18n';
 import { today as todayInDenmark, nowIso } from '../time';
-import { countByMunicipality, CountsMemo } from './compute';
-import { indicatorById, IndicatorId } from './definitions';
+import { Counts, countByMunicipality, CountsMemo, ZERO_COUNTS } from './compute';
+import { indicatorById, IndicatorId, INDICATORS } from './definitions';
 import { FIRST_YEAR, lastQuarterOf, parsePeriod, Period, periodOfDate, quartersEndingWith } from './periods';
-import { buildResult, IndicatorResult } from './results';
-import { poolCounts } from './compute';
+import { buildResult, IndicatorResult, municipalitiesToCount, unitCounts } from './results';
 import { listStandards, StandardRow } from './standards';
 
 export const TREND_QUARTERS = 8;
@@ -40,35 +39,66 @@ export async function computeTrend(db: Knex, query: ResolvedTrendQuery | TrendQu
   return (await computeTrendWithYears(db, query as ResolvedTrendQuery)).quarters;
 }
 
-/**
- * computeTrend with the year results of every year it touches, from the same one pass: the query counts every
- * quarter of those years, and a year's counts are the sum of its quarters' (the quarters partition the year on
- * the same period date), so the year costs no query of its own.
- */
+/** computeTrend with the year results of every year it touches, from the same one pass (see computeOverview). */
 export async function computeTrendWithYears(db: Knex, q: ResolvedTrendQuery): Promise<TrendWithYears> {
-  const today = q.today ?? todayInDenmark(q.now);
-  // Only the part that exists: no quarter after today, none before the first period (2010).
-  const shown = quartersEndingWith(lastQuarterOf(q.period), TREND_QUARTERS).filter((p) => p.first <= today && p.year >= FIRST_YEAR);
-  if (shown.length === 0) return { quarters: [], years: new Map() };
-  const years = [...new Set(shown.map((p) => p.year))];
-  const counted = years.flatMap((y) => [1, 4, 7, 10].map((m) => periodOfDate(`${y}-${String(m).padStart(2, '0')}-01`, 'quarter')));
-  const definition = indicatorById(q.indicatorId);
+  return (await computeOverview(db, { ...q, units: [q.unit], indicatorIds: [q.indicatorId] })).trend(q.indicatorId, q.unit);
+}
+
+/** Results and trends from one pass: what computeOverview is asked. */
+export interface OverviewQuery {
+  period: Period; units: readonly Unit[]; indicatorIds?: readonly IndicatorId[]; today?: string; lang?: Lang; now?: Date;
+  standards?: readonly StandardRow[]; memo?: CountsMemo;
+}
+
+export interface Overview {
+  /** as computeResults for the period and units: rows by indicator, then unit */
+  results: IndicatorResult[];
+  /** the trend of one of the query's indicators for one of its units, with the results of the years it touches */
+  trend(indicatorId: IndicatorId, unit: Unit): TrendWithYears;
+}
+
+/** The quarters a trend ending with `period` shows: 8, none beginning after `today` or lying before 2010. */
+export function trendQuarters(period: Period, today: string): Period[] {
+  return quartersEndingWith(lastQuarterOf(period), TREND_QUARTERS).filter((p) => p.first <= today && p.year >= FIRST_YEAR);
+}
+
+const quartersOfYear = (year: number) => [1, 4, 7, 10].map((m) => periodOfDate(`${year}-${String(m).padStart(2, '0')}-01`, 'quarter'));
+
+/**
+ * The results of a period and the 8-quarter trends ending with it, for the units and indicators, in ONE pass:
+ * one grouped query per period-date column counts every quarter of every year the trend touches; a year's counts
+ * are the sum of its four quarters' (they partition the year on the same period date), so the period's results,
+ * the trend and the years' results (for complementary hiding) are the same numbers as separate queries give.
+ */
+export async function computeOverview(db: Knex, q: OverviewQuery): Promise<Overview> {
+  const shown = trendQuarters(q.period, q.today ?? todayInDenmark(q.now));
+  const years = [...new Set([...shown.map((p) => p.year), q.period.year])].sort((a, b) => a - b);
+  const counted = years.flatMap(quartersOfYear);
+  const definitions = INDICATORS.filter((d) => !q.indicatorIds || q.indicatorIds.includes(d.id));
   const [table, standards] = await Promise.all([
     countByMunicipality(db, {
-      periods: counted, indicatorIds: [definition.id], memo: q.memo,
-      municipalityCodes: q.unit.unitType === 'country' ? undefined : q.unit.municipalityCodes,
+      periods: counted, indicatorIds: definitions.map((d) => d.id), municipalityCodes: await municipalitiesToCount(db, q.units), memo: q.memo,
     }),
     q.standards ?? listStandards(db),
   ]);
   const computedAt = nowIso(q.now);
   const lang = q.lang ?? 'da';
-  const codes = q.unit.unitType === 'country' ? undefined : q.unit.municipalityCodes;
-  const countsOf = (p: Period) => poolCounts(table.get(definition.id)?.get(p.code), codes);
-  const yearResults = new Map(years.map((y) => {
-    const sum = counted.filter((p) => p.year === y).map(countsOf).reduce((a, c) => ({
-      numerator: a.numerator + c.numerator, denominator: a.denominator + c.denominator, missing: a.missing + c.missing,
-    }));
-    return [y, buildResult(definition, q.unit, parsePeriod(String(y)), sum, standards, lang, computedAt)] as const;
-  }));
-  return { quarters: shown.map((p) => buildResult(definition, q.unit, p, countsOf(p), standards, lang, computedAt)), years: yearResults };
+  const sum = (id: IndicatorId, unit: Unit, periods: readonly Period[]): Counts => {
+    const total = { ...ZERO_COUNTS };
+    for (const p of periods) {
+      const c = unitCounts(table, id, p, unit);
+      total.numerator += c.numerator; total.denominator += c.denominator; total.missing += c.missing;
+    }
+    return total;
+  };
+  const inPeriod = q.period.quarter === null ? counted.filter((p) => p.year === q.period.year) : [q.period];
+  const result = (id: IndicatorId, unit: Unit, period: Period, periods: readonly Period[]) =>
+    buildResult(indicatorById(id), unit, period, sum(id, unit, periods), standards, lang, computedAt);
+  return {
+    results: definitions.flatMap((d) => q.units.map((u) => result(d.id, u, q.period, inPeriod))),
+    trend: (id, unit) => ({
+      quarters: shown.map((p) => result(id, unit, p, [p])),
+      years: new Map(years.map((y) => [y, result(id, unit, parsePeriod(String(y)), quartersOfYear(y))])),
+    }),
+  };
 }
