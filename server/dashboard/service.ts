@@ -17,6 +17,7 @@ import { defaultUnitOf, insideScopeTest, Selection } from './selection';
  * hidden outside the user's scope where a result is "få data". Page, download and API share these, so a
  * download holds exactly the rows its table shows.
  */
+/** Who looks, made once per request (viewerOf): what the request resolves once hangs on this object. */
 export interface Viewer { scope: Scope; lang: Lang }
 
 /**
