@@ -47,6 +47,8 @@ export async function computeTrendWithYears(db: Knex, q: ResolvedTrendQuery): Pr
 /** Results and trends from one pass: what computeOverview is asked. */
 export interface OverviewQuery {
   period: Period; units: readonly Unit[]; indicatorIds?: readonly IndicatorId[]; today?: string; lang?: Lang; now?: Date;
+  /** the indicators whose trends are wanted (all when absent): the other quarters count only these */
+  trendIndicatorIds?: readonly IndicatorId[];
   standards?: readonly StandardRow[]; memo?: CountsMemo;
 }
 
@@ -75,9 +77,11 @@ export async function computeOverview(db: Knex, q: OverviewQuery): Promise<Overv
   const years = [...new Set([...shown.map((p) => p.year), q.period.year])].sort((a, b) => a - b);
   const counted = years.flatMap(quartersOfYear);
   const definitions = INDICATORS.filter((d) => !q.indicatorIds || q.indicatorIds.includes(d.id));
+  const inPeriod = q.period.quarter === null ? counted.filter((p) => p.year === q.period.year) : [q.period];
   const [table, standards] = await Promise.all([
     countByMunicipality(db, {
       periods: counted, indicatorIds: definitions.map((d) => d.id), municipalityCodes: await municipalitiesToCount(db, q.units), memo: q.memo,
+      narrow: q.trendIndicatorIds && { periodCodes: inPeriod.map((p) => p.code), indicatorIds: q.trendIndicatorIds },
     }),
     q.standards ?? listStandards(db),
   ]);
@@ -91,14 +95,16 @@ export async function computeOverview(db: Knex, q: OverviewQuery): Promise<Overv
     }
     return total;
   };
-  const inPeriod = q.period.quarter === null ? counted.filter((p) => p.year === q.period.year) : [q.period];
   const result = (id: IndicatorId, unit: Unit, period: Period, periods: readonly Period[]) =>
     buildResult(indicatorById(id), unit, period, sum(id, unit, periods), standards, lang, computedAt);
   return {
     results: definitions.flatMap((d) => q.units.map((u) => result(d.id, u, q.period, inPeriod))),
-    trend: (id, unit) => ({
+    trend: (id, unit) => {
+      if (q.trendIndicatorIds && !q.trendIndicatorIds.includes(id)) throw new RangeError(`No trend of ${id} was counted`);
+      return {
       quarters: shown.map((p) => result(id, unit, p, [p])),
       years: new Map(years.map((y) => [y, result(id, unit, parsePeriod(String(y)), quartersOfYear(y))])),
-    }),
+      };
+    },
   };
 }
