@@ -54,21 +54,24 @@ async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows:
 }
 
 /**
- * Every indicator's result and trend for the selected unit, from one pass shared by the request's cards, result
- * and trend (the same memo key: all indicators, the unit's municipalities, the trend's years).
+ * Every indicator's result for the selected unit and the trend of the page's one chart indicator (none for a
+ * download), from one pass shared by the request's cards, result and trend: the same memo key (all indicators,
+ * the unit's municipalities, the trend's quarters, the trend's indicator) runs one grouped query per period date.
  */
-async function overviewOf(db: Knex, s: Selection, viewer: Viewer): Promise<Overview> {
-  return computeOverview(db, { ...(await engineOf(db, viewer)), period: s.period, units: [s.unit] });
+async function overviewOf(db: Knex, s: Selection, viewer: Viewer, trendIndicatorId?: IndicatorId): Promise<Overview> {
+  return computeOverview(db, {
+    ...(await engineOf(db, viewer)), period: s.period, units: [s.unit], trendIndicatorIds: trendIndicatorId ? [trendIndicatorId] : [],
+  });
 }
 
-/** Every indicator for the selected unit and period (the dashboard's cards). */
-export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer): Promise<IndicatorResult[]> {
-  return hidden(db, viewer, (await overviewOf(db, s, viewer)).results);
+/** Every indicator for the selected unit and period (the dashboard's cards); `chartIndicatorId`: the page's trend. */
+export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer, chartIndicatorId?: IndicatorId): Promise<IndicatorResult[]> {
+  return hidden(db, viewer, (await overviewOf(db, s, viewer, chartIndicatorId)).results);
 }
 
 /** The one result of an indicator for the selected unit. */
 export async function resultRow(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult> {
-  const row = (await overviewOf(db, s, viewer)).results.find((r) => r.indicator_id === indicatorId)!;
+  const row = (await overviewOf(db, s, viewer, indicatorId)).results.find((r) => r.indicator_id === indicatorId)!;
   return (await hidden(db, viewer, [row]))[0];
 }
 
@@ -107,7 +110,7 @@ export async function comparisonRows(db: Knex, s: Selection, indicatorId: Indica
  * so it cannot be worked out by subtracting the others from the year. The years come from the same pass.
  */
 export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
-  const { quarters, years } = (await overviewOf(db, s, viewer)).trend(indicatorId, s.unit);
+  const { quarters, years } = (await overviewOf(db, s, viewer, indicatorId)).trend(indicatorId, s.unit);
   const rows = await hidden(db, viewer, quarters);
   const yearShown = (r: IndicatorResult) => years.get(Number(r.period.slice(0, 4)))?.few_data === false;
   const hideYears = new Set(rows.filter((r) => r.denominator === null && yearShown(r)).map((r) => r.period.slice(0, 4)));
