@@ -4,6 +4,7 @@ import { ageInYears } from '../db/dialect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
 import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
+import { isPostgres } from '../db/connect';
 import { geography } from '../geography';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
@@ -99,8 +100,9 @@ async function eachGroup(
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
   const municipalityCodes = opts.municipalityCodes ?? (await geography(db)).country.municipalityCodes;
   for (const [column, group] of byColumn) {
-    const rows = opts.strata
-      ? await groupedCounts(db, column, group, opts.periods, municipalityCodes, true)
+    // PostgreSQL hashes the period buckets (twice as fast as branches there); SQLite would sort, so it branches.
+    const rows = opts.strata || isPostgres(db)
+      ? await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata, opts.narrow)
       : await periodBranches(db, column, group, opts, municipalityCodes);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
@@ -131,6 +133,7 @@ function strataColumns(db: Knex): Knex.Raw[] {
  */
 function groupedCounts(
   db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], strata: boolean,
+  narrow?: CountOptions['narrow'],
 ): Promise<Record<string, unknown>[]> {
   const periodIndex = periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
@@ -138,7 +141,7 @@ function groupedCounts(
   );
   const query = db('courses')
     .select('courses.municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
-    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])))
+    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [narrowed(db, column, d, periods, narrow), d.id])))
     .whereIn('courses.municipality_code', municipalityCodes)
     .andWhere(notAnnulled(db))
     .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
@@ -148,9 +151,18 @@ function groupedCounts(
   return query;
 }
 
+/** An indicator's packed value, or (outside `narrow`'s indicators) only on rows of its periods, else NULL. */
+function narrowed(db: Knex, column: PeriodColumn, d: IndicatorDefinition, periods: Period[], narrow?: CountOptions['narrow']): Knex.Raw {
+  if (!narrow || narrow.indicatorIds.includes(d.id)) return packedCountsSql(db, d);
+  const kept = periods.filter((p) => narrow.periodCodes.includes(p.code));
+  if (kept.length === 0) return db.raw('NULL');
+  return db.raw(`(CASE WHEN ${kept.map(() => '?? BETWEEN ? AND ?').join(' OR ')} THEN ? END)`,
+    [...kept.flatMap((p) => [column, p.first, p.last]), packedCountsSql(db, d)]);
+}
+
 /**
  * The counts of several periods as ONE statement of UNION ALL branches, one per period, each grouped by
- * municipality only: both engines then stream each branch along the covering index (municipality_code, period
+ * municipality only (SQLite): it then streams each branch along the covering index (municipality_code, period
  * date, …) in group order, where a computed period bucket in the GROUP BY made them sort every row (SQLite's
  * "TEMP B-TREE FOR GROUP BY"). A branch counts the indicators `narrow` leaves it (the others are NULL there).
  */
