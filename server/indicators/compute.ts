@@ -101,13 +101,18 @@ async function eachGroup(
   const municipalityCodes = opts.municipalityCodes ?? (await geography(db)).country.municipalityCodes;
   for (const [column, group] of byColumn) {
     // PostgreSQL hashes the period buckets (twice as fast as branches there); SQLite would sort, so it branches.
-    const rows = opts.strata || isPostgres(db)
-      ? await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata, opts.narrow)
+    const bucketed = opts.strata || isPostgres(db);
+    // A group without a narrowed-to indicator needs only the kept periods (a branch per period skips the others).
+    const periods = bucketed && opts.narrow && !group.some((d) => opts.narrow!.indicatorIds.includes(d.id))
+      ? opts.periods.filter((p) => opts.narrow!.periodCodes.includes(p.code)) : opts.periods;
+    if (periods.length === 0) continue;
+    const rows = bucketed
+      ? await groupedCounts(db, column, group, periods, municipalityCodes, opts.strata, opts.narrow)
       : await periodBranches(db, column, group, opts, municipalityCodes);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
       if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
-      const period = opts.periods[dbNumber(row.period_index)];
+      const period = periods[dbNumber(row.period_index)];
       const stratum = opts.strata ? `${row.s_sex ?? ''}|${row.s_age ?? ''}|${row.s_diagnosis ?? ''}` : undefined;
       for (const d of group) if (row[d.id] !== null) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
     }
