@@ -2,7 +2,10 @@
  * Indicator engine bench (not a test): 200 000 synthetic courses over the 98 municipalities in a fresh SQLite
  * file (or a fresh PostgreSQL schema with BENCH_DATABASE_URL=postgres://…), then the median over several runs of
  * all 14 indicators × all municipalities × one year, their strata, the early warnings of every municipality,
- * the 8-quarter trend, and a plain count per municipality as the yardstick, reported as ratios to it.
+ * the 8-quarter trend, and a plain count per municipality as the yardstick, reported as ratios to it (with the
+ * load average, since the machine may be shared). The row of issue 9 — all indicators × 98 municipalities for
+ * 2025 plus the 8-quarter trend — is timed both as two passes (the year, then the trend) and as the one pass
+ * of computeOverview (the year summed from the trend's quarterly counts), and the two are checked to agree.
  * Run: npx tsx bench/indicators.ts [courses]
  */
 import fs from 'node:fs';
@@ -16,17 +19,20 @@ import { generateDemoCourses } from '../server/demo/generate';
 import { computeResults } from '../server/indicators/results';
 import { computeWarnings } from '../server/indicators/spc';
 import { computeStrata } from '../server/indicators/strata';
-import { computeTrend } from '../server/indicators/trend';
-import { listUnits } from '../server/indicators/units';
+import { computeOverview, computeTrend } from '../server/indicators/trend';
+import { parsePeriod, Period } from '../server/indicators/periods';
+import { geography, Unit } from '../server/geography';
 import { BENCH_PG_URL, freshBenchDb, medianMs } from './lib';
 
 const COURSES = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** The issue 9 row's runs (BENCH_ROW_RUNS), more than the others: it is the one compared before and after. */
+const ROW_RUNS = Number(process.env.BENCH_ROW_RUNS ?? 15);
 const TODAY = '2025-12-31';
 const CHUNK = 400;
 
 async function fill(db: Db): Promise<void> {
-  const municipalityCodes = (await db('municipalities').orderBy('sort_order').pluck('code')) as string[];
+  const municipalityCodes = (await geography(db)).country.municipalityCodes;
   const columns = new Set(Object.keys(await db('courses').columnInfo()));
   const createdAt = new Date().toISOString();
   const patients = new Map<string, number>();
@@ -56,6 +62,40 @@ async function fill(db: Db): Promise<void> {
   if (BENCH_PG_URL) await db.raw('VACUUM ANALYZE patients');
 }
 
+/** The one pass must give exactly the numbers of the two passes (else the bench stops). */
+async function sameNumbers(db: Db, period: Period, municipalities: readonly Unit[], country: Unit): Promise<void> {
+  const now = new Date();
+  const overview = await computeOverview(db, { period, units: [...municipalities, country], today: TODAY, now, trendIndicatorIds: ['HK03'] });
+  const year = await computeResults(db, { period, units: [...municipalities, country], now });
+  const trend = await computeTrend(db, { period, unit: country, indicatorId: 'HK03', today: TODAY, now });
+  if (JSON.stringify(overview.results) !== JSON.stringify(year) || JSON.stringify(overview.trend('HK03', country).quarters) !== JSON.stringify(trend)) {
+    throw new Error('one pass and two passes disagree');
+  }
+}
+
+/**
+ * The medians of several calls timed in turn (a, b, c, a, b, c, …) after a warm-up of each, so load from other
+ * work on a shared machine falls on all of them alike; prints a line each and returns them in order.
+ */
+async function interleavedMedians(runs: number, calls: Record<string, () => Promise<unknown>>): Promise<Record<string, number>> {
+  const times = new Map(Object.keys(calls).map((k) => [k, [] as number[]]));
+  for (const call of Object.values(calls)) await call();
+  for (let i = 0; i < runs; i++) {
+    for (const [label, call] of Object.entries(calls)) {
+      const start = performance.now();
+      await call();
+      times.get(label)!.push(performance.now() - start);
+    }
+  }
+  const medians: Record<string, number> = {};
+  for (const [label, xs] of times) {
+    xs.sort((a, b) => a - b);
+    medians[label] = xs[Math.floor(xs.length / 2)];
+    console.log(`${('in turn: ' + label).padEnd(62)} median ${medians[label].toFixed(1).padStart(7)} ms  (min ${xs[0].toFixed(1)}, max ${xs.at(-1)!.toFixed(1)})`);
+  }
+  return medians;
+}
+
 async function main(): Promise<void> {
   // BENCH_DB=<file> keeps a filled SQLite database between runs (filled when it does not exist yet).
   const keep = BENCH_PG_URL ? undefined : process.env.BENCH_DB;
@@ -71,19 +111,42 @@ async function main(): Promise<void> {
     const [{ n }] = await db('courses').count({ n: '*' });
     console.log(`${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite'}: ${n} courses in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up\n`);
 
+    const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    console.log(`load average before: ${load()} (${os.cpus().length} cores)`);
     const plain = await medianMs('SELECT municipality_code, count(*) … GROUP BY', RUNS, () =>
       db('courses').select('municipality_code').count({ n: '*' }).groupBy('municipality_code'));
+    const geo = await geography(db);
+    const period = parsePeriod('2025');
+    const municipalities = geo.units('municipality');
+    const country = geo.country;
     const year = await medianMs('all 14 indicators × 98 municipalities × 2025', RUNS, () =>
-      computeResults(db, { period: '2025', unitType: 'municipality' }));
-    const strata = await medianMs('strata: 14 indicators × 98 municipalities × 2025 (age group)', RUNS, () =>
+      computeResults(db, { period, units: municipalities }));
+    // The issue 9 row, measured in turn with its yardstick so the shared machine's load falls on all three alike.
+    const row = await interleavedMedians(ROW_RUNS, {
+      'raw count(*) GROUP BY municipality_code': () => db('courses').select('municipality_code').count({ n: '*' }).groupBy('municipality_code'),
+      'two passes: the year, then the HK03 DK trend': async () => {
+        await computeResults(db, { period, units: municipalities });
+        await computeTrend(db, { period, unit: country, indicatorId: 'HK03', today: TODAY });
+      },
+      'one pass: year + the HK03 trend (computeOverview)': async () => {
+        const overview = await computeOverview(db, { period, units: [...municipalities, country], today: TODAY, trendIndicatorIds: ['HK03'] });
+        overview.trend('HK03', country);
+      },
+    });
+    const [rawRow, twoPasses, onePass] = Object.values(row);
+    await sameNumbers(db, period, municipalities, country);
+    const skip = !!process.env.BENCH_ROW_ONLY; // only the issue 9 row and the yardsticks
+    const strata = skip ? NaN : await medianMs('strata: 14 indicators × 98 municipalities × 2025 (age group)', RUNS, () =>
       computeStrata(db, { period: '2025', unitType: 'municipality', stratumType: 'age_group' }));
-    const country = (await listUnits(db, 'country'))[0];
-    const warnings = await medianMs('warnings: DK + 98 municipalities × 14 indicators, 12 quarters', RUNS, () =>
+    const warnings = skip ? NaN : await medianMs('warnings: DK + 98 municipalities × 14 indicators, 12 quarters', RUNS, () =>
       computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY, fresh: true }));
     const trend = await medianMs('trend: HK03, Danmark, 8 quarters of 2025', RUNS, () =>
-      computeTrend(db, { period: '2025', unitType: 'country', unitCode: 'DK', indicatorId: 'HK03', today: TODAY }));
+      computeTrend(db, { period, unit: country, indicatorId: 'HK03', today: TODAY }));
     const ratio = (x: number) => `${(x / plain).toFixed(2)}×`;
-    console.log(`\nratio to the plain count: results ${ratio(year)} (goal ≤ 3×), strata ${ratio(strata)} (≤ 5×), warnings ${ratio(warnings)} (≤ 5×), trend ${ratio(trend)}`);
+    console.log(`\nratio to the plain count: results ${ratio(year)}, strata ${ratio(strata)} (≤ 5×), warnings ${ratio(warnings)} (≤ 5×), trend ${ratio(trend)}`);
+    const rowRatio = (x: number) => `${(x / rawRow).toFixed(2)}×`;
+    console.log(`issue 9 row (14 indicators × 98 municipalities + 8-quarter trend) to the raw scan measured in turn: two passes ${rowRatio(twoPasses)}, one pass ${rowRatio(onePass)} (goal ≤ 3×)`);
+    console.log(`load average after: ${load()}`);
   } finally {
     await cleanup();
   }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { type Action, can, type CurrentUser, scopeNames } from './access';
+import { type Action, can, type CurrentUser } from './access';
+import { geography, scopeLabel as geoScopeLabel } from './geography';
 import { IDLE_MINUTES } from './auth';
 import type { AppContext } from './http/context';
 import { FLASH_COOKIE } from './http/render';
@@ -51,9 +52,7 @@ async function withBadges(ctx: AppContext, user: CurrentUser | undefined, nav: N
 
 /** "Aarhus (751)", "Region Midtjylland (1082)", "Hele landet": a scope as a municipal user knows it. */
 export async function scopeLabel(ctx: AppContext, lang: Lang, code: string): Promise<string> {
-  if (code === 'DK') return t(lang, 'common.scope_country');
-  const name = (await scopeNames(ctx.db)).get(code);
-  return name ? t(lang, 'common.scope_named', { name, code }) : code;
+  return geoScopeLabel(await geography(ctx.db), code, lang);
 }
 
 /** The idle timeout the page's warning counts down (static/js/session-timeout.js): 30 minutes, warned 2 ahead. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { geography, type UnitType } from '../geography';
 import { hospital, isDepartmentCode } from '../geography/hospitals';
 
 /**
@@ -11,47 +12,15 @@ export type Scope =
   | { kind: 'country'; code: 'DK' }
   | { kind: 'department'; code: string; regionCode: string };
 
-export type UnitType = 'municipality' | 'cluster' | 'region' | 'country';
-
-interface Geo { code: string; region_code: string; cluster_code: string | null }
-const geoCache = new WeakMap<object, Promise<Geo[]>>();
-
-/** The 98 municipalities (reference data, read once per database handle). */
-export function geography(db: Knex): Promise<Geo[]> {
-  let cached = geoCache.get(db.client);
-  if (!cached) {
-    cached = db('municipalities').select('code', 'region_code', 'cluster_code').orderBy('sort_order');
-    geoCache.set(db.client, cached);
-  }
-  return cached;
-}
-
-const namesCache = new WeakMap<object, Promise<Map<string, string>>>();
-
-/** Municipality and region names by code ('751' → 'Aarhus', '1082' → 'Region Midtjylland'), read once per database handle. */
-export function scopeNames(db: Knex): Promise<Map<string, string>> {
-  let cached = namesCache.get(db.client);
-  if (!cached) {
-    cached = db('municipalities').select('code', 'name', 'region_code', 'region_name').then((rows) => {
-      const names = new Map<string, string>();
-      for (const r of rows) names.set(r.code, r.name).set(r.region_code, r.region_name);
-      return names;
-    });
-    cached.catch(() => namesCache.delete(db.client));
-    namesCache.set(db.client, cached);
-  }
-  return cached;
-}
-
 /** Resolve a scope code ('751', '1082', 'DK'); null when no such municipality or region exists. */
 export async function resolveScope(db: Knex, code: string): Promise<Scope | null> {
   const geo = await geography(db);
   if (code === 'DK') return { kind: 'country', code: 'DK' };
   if (/^\d{3}$/.test(code)) {
-    const m = geo.find((g) => g.code === code);
-    return m ? { kind: 'municipality', code, regionCode: m.region_code } : null;
+    const m = geo.municipality(code);
+    return m ? { kind: 'municipality', code, regionCode: m.regionCode } : null;
   }
-  if (/^\d{4}$/.test(code) && geo.some((g) => g.region_code === code)) return { kind: 'region', code };
+  if (/^\d{4}$/.test(code) && geo.unit('region', code)) return { kind: 'region', code };
   if (isDepartmentCode(code)) {
     const h = await hospital(db, code);
     return h ? { kind: 'department', code, regionCode: h.region_code } : null;
@@ -77,19 +46,15 @@ export function scopeHasMunicipality(scope: Scope, code: string, regionCode: str
 /** The municipality codes a scope covers. */
 export async function municipalitiesInScope(db: Knex, scope: Scope): Promise<string[]> {
   const geo = await geography(db);
-  return geo.filter((g) => scopeHasMunicipality(scope, g.code, g.region_code)).map((g) => g.code);
+  return geo.municipalities.filter((m) => scopeHasMunicipality(scope, m.code, m.regionCode)).map((m) => m.code);
 }
 
 /** A unit lies inside the scope when all of its municipalities do (product.md). */
 export async function unitInsideScope(db: Knex, scope: Scope, unitType: UnitType, unitCode: string): Promise<boolean> {
   if (scope.kind === 'country') return true;
   const geo = await geography(db);
-  const members = geo.filter((g) =>
-    unitType === 'country' ? true
-      : unitType === 'region' ? g.region_code === unitCode
-        : unitType === 'cluster' ? g.cluster_code === unitCode
-          : g.code === unitCode);
-  return members.length > 0 && members.every((g) => scopeHasMunicipality(scope, g.code, g.region_code));
+  const members = geo.unit(unitType, unitCode)?.municipalityCodes ?? [];
+  return members.length > 0 && members.every((code) => scopeHasMunicipality(scope, code, geo.municipality(code)!.regionCode));
 }
 
 /**

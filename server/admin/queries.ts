@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { type Role, Scope, scopeContains, whereScopeCodesInScope } from '../access';
+import { codeAndName, geography } from '../geography';
 import { dbBool } from '../db/codecs';
 import { byteOrder, containsPattern, danishSortKey, foldText } from '../db/danish';
 
@@ -92,7 +93,8 @@ export async function grantableScopes(db: Knex, scope: Scope, countryLabel: stri
   type Row = { code: string; name: string; region_code: string; region_name: string };
   const key = (r: Row) => `${r.region_code}|${danishSortKey(r.name)}`;
   // 98 reference rows, sorted here in Danish order (Aabenraa and Ærø after Vejle), the same on both engines
-  const rows = ((await db('municipalities').select('code', 'name', 'region_code', 'region_name')) as Row[])
+  const rows = (await geography(db)).municipalities
+    .map((m): Row => ({ code: m.code, name: m.name, region_code: m.regionCode, region_name: m.regionName }))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const groups: ScopeGroup[] = [];
   if (scope.kind === 'country') groups.push({ label: countryLabel, choices: [{ code: 'DK', label: 'DK – ' + countryLabel }] });
@@ -110,13 +112,7 @@ export async function grantableScopes(db: Knex, scope: Scope, countryLabel: stri
 }
 
 /** "751 Aarhus", "1082 Region Midtjylland", "DK" for display. */
-export async function scopeLabels(db: Knex): Promise<Map<string, string>> {
-  const rows: { code: string; name: string; region_code: string; region_name: string }[] =
-    await db('municipalities').select('code', 'name', 'region_code', 'region_name');
-  const labels = new Map<string, string>([['DK', 'DK']]);
-  for (const r of rows) {
-    labels.set(r.code, `${r.code} ${r.name}`);
-    labels.set(r.region_code, `${r.region_code} ${r.region_name}`);
-  }
-  return labels;
+export async function scopeLabels(db: Knex): Promise<{ get(code: string): string }> {
+  const geo = await geography(db);
+  return { get: (code) => codeAndName(geo, code) };
 }

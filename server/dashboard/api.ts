@@ -6,9 +6,10 @@ import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';
 import { isPeriodCode } from '../indicators/periods';
-import { computeResults, hideOutsideScope } from '../indicators/results';
+import { computeResults, hideOutsideScope, resolveUnits } from '../indicators/results';
+import { parsePeriod } from '../indicators/periods';
 import { isStratumType, StratumType } from '../indicators/strata';
-import { COUNTRY_CODE, findUnit, isUnitType, listUnits, UnitType } from '../indicators/units';
+import { COUNTRY_CODE, findUnit, geography, isUnitType, UnitType } from '../geography';
 import { funnelRows, spcRows, strataRows, warningItems } from './service';
 import { insideScopeTest, parseSelection } from './selection';
 
@@ -74,7 +75,7 @@ export function indicatorsApi(ctx: AppContext): Router {
     if (!isPeriodCode(period)) fields.period = t(req.lang, 'indicators.pages.invalid_period');
     const indicatorId = indicatorField(req, fields);
     const areaCode = one(req.query.area);
-    const area = areaCode === COUNTRY_CODE ? (await listUnits(ctx.db, 'country'))[0] : areaCode ? await findUnit(ctx.db, 'region', areaCode) : null;
+    const area = areaCode === COUNTRY_CODE ? (await geography(ctx.db)).country : areaCode ? await findUnit(ctx.db, 'region', areaCode) : null;
     if (!area) fields.area = t(req.lang, 'indicators.fair.invalid_area');
     throwIfAny(fields);
     const s = await parseSelection(ctx.db, { period, unit_type: area!.unitType, unit_code: area!.code }, userOf(req).scope, req.lang);
@@ -102,7 +103,7 @@ export function indicatorsApi(ctx: AppContext): Router {
   router.get('/api/v1/indicators', read, async (req, res) => {
     const q = await parseApiQuery(ctx, req);
     const rows = await computeResults(ctx.db, {
-      period: q.period, unitType: q.unitType, unitCode: q.unitCode,
+      period: parsePeriod(q.period), units: await resolveUnits(ctx.db, q.unitType, q.unitCode),
       indicatorIds: q.indicatorId ? [q.indicatorId] : undefined, lang: req.query.lang === 'en' ? 'en' : 'da',
     });
     res.json({ results: hideOutsideScope(rows, await insideScopeTest(ctx.db, indicatorScope(userOf(req)))) });

@@ -7,7 +7,7 @@ import { t } from '../i18n';
 import { indicatorById, IndicatorId } from '../indicators/definitions';
 import { drillDown, DrillDownRow } from '../indicators/drilldown';
 import { reasonText } from './drilldown-reasons';
-import { municipalityName } from '../indicators/units';
+import { geography } from '../geography';
 import { mayDrillDown } from './pages';
 import { parseSelection, periodLabel, Selection, selectionQuery } from './selection';
 
@@ -54,7 +54,7 @@ export async function drillDownPage(db: Knex, req: Request, user: CurrentUser, i
   await recordAudit(db, actorOf(req), ...entries);
 
   const definition = indicatorById(indicatorId);
-  const name = (await municipalityName(db, municipalityCode)) ?? municipalityCode;
+  const name = (await geography(db)).nameOf(municipalityCode) ?? municipalityCode;
   return {
     title: t(lang, 'indicators.pages.drilldown_title', { id: indicatorId, name: definition.name[lang] }),
     indicator: { id: indicatorId, name: definition.name[lang] },

@@ -4,13 +4,12 @@ import { type CurrentUser, can, indicatorScope } from '../access';
 import { formErrorView } from '../http/forms';
 import { Lang, t } from '../i18n';
 import { INDICATORS, indicatorById, IndicatorId, isIndicatorId } from '../indicators/definitions';
-import { Unit } from '../indicators/units';
+import { geography, Unit } from '../geography';
 import { chartSections, downloadLinks } from './chart-sections';
 import { dashboardRows, resultRow, Viewer, warningItems } from './service';
 import { lastYearLink, parseSelection, periodLabel, periodOptions, selectedPeriodLabel, Selection, selectionQuery, unitOptions } from './selection';
 import { lastCompleteQuarterText, spcSection, strataSection, stratumTypeOf } from './equality-sections';
 import { WarningItem } from '../indicators/spc';
-import { listUnits } from '../indicators/units';
 import { resultView } from './view-model';
 
 /** The view data of the dashboard and the indicator detail page (the routes only render them). */
@@ -44,7 +43,7 @@ export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   const picked = chartIndicatorOf(req.query.indikator);
   const chartPage = { path: '/indikatorer', extra: { indikator: picked.id ?? DEFAULT_CHART_INDICATOR } };
   const [rows, charts, warnings] = await Promise.all([
-    dashboardRows(db, s, viewer),
+    dashboardRows(db, s, viewer, picked.id ?? undefined),
     picked.id ? chartSections(db, s, picked.id, viewer, req.query.funnel === 'DK', chartPage, req.query.tomme === 'skjul') : null,
     warningItems(db, viewer),
   ]);
@@ -103,12 +102,11 @@ export async function detailPage(db: Knex, req: Request, user: CurrentUser, indi
 
 /** The dashboard's early-warning items in words, each linked to its chart on the indicator detail page. */
 async function warningViews(db: Knex, items: WarningItem[], lang: Lang) {
-  const names = new Map<string, string>();
-  for (const type of ['municipality', 'region', 'country'] as const) for (const u of await listUnits(db, type)) names.set(`${type}:${u.code}`, u.name);
+  const geo = await geography(db);
   return items.map((w) => {
     const [year, quarter] = w.period.split('Q');
     return {
-      unitName: names.get(`${w.unit_type}:${w.unit_code}`) ?? w.unit_code,
+      unitName: geo.unit(w.unit_type, w.unit_code)?.name ?? w.unit_code,
       indicator: `${w.indicator_id} ${indicatorById(w.indicator_id).name[lang]}`,
       signalText: t(lang, 'indicators.spc.item_signal', {
         signal: t(lang, `indicators.spc.signals.${w.signal}`), quarter: t(lang, 'indicators.pages.quarter_label', { quarter, year }),

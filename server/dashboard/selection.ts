@@ -4,7 +4,7 @@ import { Invalid } from '../http/errors';
 import { Lang, t } from '../i18n';
 import { isIndicatorId, IndicatorId } from '../indicators/definitions';
 import { FIRST_YEAR, isPeriodCode, parsePeriod, Period } from '../indicators/periods';
-import { COUNTRY_CODE, findUnit, isUnitType, listUnits, Unit, UNIT_TYPES, UnitType } from '../indicators/units';
+import { COUNTRY_CODE, findUnit, geography, isUnitType, Unit, UNIT_TYPES, UnitType } from '../geography';
 import { formatDateDanish, today } from '../time';
 
 /** What a dashboard, detail page, download or API call is about: one period and one unit. */
@@ -89,8 +89,9 @@ export function selectionQuery(s: Selection, extra: Record<string, string> = {})
 export async function insideScopeTest(db: Knex, scope: Scope): Promise<(unitType: UnitType, unitCode: string) => boolean> {
   if (scope.kind === 'country') return () => true;
   const inside = new Set<string>();
+  const geo = await geography(db);
   for (const unitType of UNIT_TYPES) {
-    for (const u of await listUnits(db, unitType)) {
+    for (const u of geo.units(unitType)) {
       if (await unitInsideScope(db, scope, unitType, u.code)) inside.add(`${unitType}:${u.code}`);
     }
   }
@@ -132,12 +133,13 @@ export async function unitOptions(db: Knex, selected: Unit, lang: Lang): Promise
   const option = (u: Unit) => ({
     value: `${u.unitType}:${u.code}`, label: u.name, selected: u.unitType === selected.unitType && u.code === selected.code,
   });
-  const regions = await listUnits(db, 'region');
-  const municipalities = await listUnits(db, 'municipality');
+  const geo = await geography(db);
+  const regions = geo.units('region');
+  const municipalities = geo.units('municipality');
   const groups: UnitOptionGroup[] = [
-    { label: t(lang, 'indicators.pages.unit_types.country'), options: (await listUnits(db, 'country')).map(option) },
+    { label: t(lang, 'indicators.pages.unit_types.country'), options: geo.units('country').map(option) },
     { label: t(lang, 'indicators.pages.unit_types.region'), options: regions.map(option) },
-    { label: t(lang, 'indicators.pages.unit_types.cluster'), options: (await listUnits(db, 'cluster')).map(option) },
+    { label: t(lang, 'indicators.pages.unit_types.cluster'), options: geo.units('cluster').map(option) },
   ];
   for (const r of regions) {
     groups.push({

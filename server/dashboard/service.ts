@@ -2,12 +2,14 @@ import type { Knex } from 'knex';
 import { municipalitiesInScope, Scope } from '../access';
 import { Lang, t } from '../i18n';
 import { IndicatorId } from '../indicators/definitions';
+import { geography, Unit, UnitType } from '../geography';
+import { CountsMemo } from '../indicators/compute';
 import { computeFunnel, Funnel } from '../indicators/funnel';
 import { computeResults, hideOutsideScope, hideResult, IndicatorResult } from '../indicators/results';
-import { computeSpc, computeWarnings, SpcPoint, WarningItem } from '../indicators/spc';
+import { computeSpc, computeWarnings, InsideTest, SpcPoint, WarningItem } from '../indicators/spc';
+import { listStandards, StandardRow } from '../indicators/standards';
 import { computeStrata, GapRow, hideStrataComplement, strataGaps, StratumResult, StratumType } from '../indicators/strata';
-import { computeTrend } from '../indicators/trend';
-import { COUNTRY_CODE, listUnits, Unit, UnitType } from '../indicators/units';
+import { computeOverview, Overview } from '../indicators/trend';
 import { defaultUnitOf, insideScopeTest, Selection } from './selection';
 
 /**
@@ -15,104 +17,121 @@ import { defaultUnitOf, insideScopeTest, Selection } from './selection';
  * hidden outside the user's scope where a result is "få data". Page, download and API share these, so a
  * download holds exactly the rows its table shows.
  */
+/** Who looks, made once per request (viewerOf): what the request resolves once hangs on this object. */
 export interface Viewer { scope: Scope; lang: Lang }
 
-/** The scope test of a viewer, decided once per viewer (one request) however many tables its page holds. */
-const insideTests = new WeakMap<Viewer, ReturnType<typeof insideScopeTest>>();
+/**
+ * What one request resolves once, however many tables its page holds: the geography (from memory), the
+ * standards (one read), the scope test, and the memo that lets identical grouped queries run once.
+ */
+interface RequestState {
+  standards: Promise<StandardRow[]>;
+  inside: Promise<InsideTest>;
+  memo: CountsMemo;
+}
+const states = new WeakMap<Viewer, RequestState>();
+
+function stateOf(db: Knex, viewer: Viewer): RequestState {
+  let state = states.get(viewer);
+  if (!state) {
+    state = { standards: listStandards(db), inside: insideScopeTest(db, viewer.scope), memo: new Map() };
+    // A rejection is the request's error; the state dies with the viewer.
+    state.standards.catch(() => undefined);
+    state.inside.catch(() => undefined);
+    states.set(viewer, state);
+  }
+  return state;
+}
+
+/** The resolved part every engine call of the request shares. */
+async function engineOf(db: Knex, viewer: Viewer) {
+  const state = stateOf(db, viewer);
+  return { standards: await state.standards, memo: state.memo, lang: viewer.lang };
+}
 
 async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows: T[]): Promise<T[]> {
   return hideOutsideScope(rows, await insideOf(db, viewer));
 }
 
-/** Every indicator for the selected unit and period (the dashboard's cards). */
-export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer): Promise<IndicatorResult[]> {
-  const rows = await computeResults(db, { period: s.period.code, unitType: s.unit.unitType, unitCode: s.unit.code, lang: viewer.lang });
-  return hidden(db, viewer, rows);
+/**
+ * Every indicator's result for the selected unit and the trend of the page's one chart indicator (none for a
+ * download), from one pass shared by the request's cards, result and trend: the same memo key (all indicators,
+ * the unit's municipalities, the trend's quarters, the trend's indicator) runs one grouped query per period date.
+ */
+async function overviewOf(db: Knex, s: Selection, viewer: Viewer, trendIndicatorId?: IndicatorId): Promise<Overview> {
+  return computeOverview(db, {
+    ...(await engineOf(db, viewer)), period: s.period, units: [s.unit], trendIndicatorIds: trendIndicatorId ? [trendIndicatorId] : [],
+  });
+}
+
+/** Every indicator for the selected unit and period (the dashboard's cards); `chartIndicatorId`: the page's trend. */
+export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer, chartIndicatorId?: IndicatorId): Promise<IndicatorResult[]> {
+  return hidden(db, viewer, (await overviewOf(db, s, viewer, chartIndicatorId)).results);
 }
 
 /** The one result of an indicator for the selected unit. */
 export async function resultRow(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult> {
-  const [row] = await computeResults(db, {
-    period: s.period.code, unitType: s.unit.unitType, unitCode: s.unit.code, indicatorIds: [indicatorId], lang: viewer.lang,
-  });
+  const row = (await overviewOf(db, s, viewer, indicatorId)).results.find((r) => r.indicator_id === indicatorId)!;
   return (await hidden(db, viewer, [row]))[0];
 }
 
 /** The region a unit lies in (a cluster lies in one region); null for the country. */
 export async function regionOf(db: Knex, unit: Unit): Promise<Unit | null> {
-  if (unit.unitType === 'country') return null;
-  if (unit.unitType === 'region') return unit;
-  return (await listUnits(db, 'region')).find((r) => r.municipalityCodes.includes(unit.municipalityCodes[0])) ?? null;
+  return (await geography(db)).regionOf(unit);
 }
 
-export interface Comparison { unitType: UnitType; codes: string[]; title: string }
+export interface Comparison { unitType: UnitType; units: readonly Unit[]; codes: string[]; title: string }
 
 /**
  * Which units a unit is compared with: a municipality with the municipalities of its region, a cluster with
  * the clusters, a region with the regions, and the country with its regions.
  */
 export async function comparisonFor(db: Knex, unit: Unit, lang: Lang): Promise<Comparison> {
+  const geo = await geography(db);
   if (unit.unitType === 'municipality') {
-    const region = (await regionOf(db, unit))!;
-    return { unitType: 'municipality', codes: region.municipalityCodes, title: t(lang, 'indicators.pages.comparison_municipalities', { region: region.name }) };
+    const region = geo.regionOf(unit)!;
+    const units = region.municipalityCodes.map((code) => geo.unit('municipality', code)!);
+    return { unitType: 'municipality', units, codes: region.municipalityCodes, title: t(lang, 'indicators.pages.comparison_municipalities', { region: region.name }) };
   }
   const unitType: UnitType = unit.unitType === 'cluster' ? 'cluster' : 'region';
-  const codes = (await listUnits(db, unitType)).map((u) => u.code);
-  return { unitType, codes, title: t(lang, `indicators.pages.comparison_${unitType}s`) };
+  const units = geo.units(unitType);
+  return { unitType, units, codes: units.map((u) => u.code), title: t(lang, `indicators.pages.comparison_${unitType}s`) };
 }
 
 export async function comparisonRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<{ comparison: Comparison; rows: IndicatorResult[] }> {
   const comparison = await comparisonFor(db, s.unit, viewer.lang);
-  const all = await computeResults(db, { period: s.period.code, unitType: comparison.unitType, indicatorIds: [indicatorId], lang: viewer.lang });
-  return { comparison, rows: await hidden(db, viewer, all.filter((r) => comparison.codes.includes(r.unit_code))) };
-}
-
-/** The 8 quarters ending with the selected period's last quarter (none after today). */
-export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
-  const rows = await hidden(db, viewer, await computeTrend(db, {
-    period: s.period.code, unitType: s.unit.unitType, unitCode: s.unit.code, indicatorId, lang: viewer.lang,
-  }));
-  return hideTrendComplement(db, rows, viewer);
+  const rows = await computeResults(db, { ...(await engineOf(db, viewer)), period: s.period, units: comparison.units, indicatorIds: [indicatorId] });
+  return { comparison, rows: await hidden(db, viewer, rows) };
 }
 
 /**
- * Complementary hiding (indicators.md): a quarter hidden in a trend whose year result is shown hides every quarter
- * of that year there, so it cannot be worked out by subtracting the others from the year.
+ * The 8 quarters ending with the selected period's last quarter (none after today), with complementary hiding
+ * (indicators.md): a quarter hidden in a trend whose year result is shown hides every quarter of that year there,
+ * so it cannot be worked out by subtracting the others from the year. The years come from the same pass.
  */
-async function hideTrendComplement(db: Knex, rows: IndicatorResult[], viewer: Viewer): Promise<IndicatorResult[]> {
-  const years = [...new Set(rows.filter((r) => r.denominator === null).map((r) => r.period.slice(0, 4)))];
-  const hideYears = new Set<string>();
-  for (const year of years) {
-    const r = rows[0];
-    const [yearRow] = await computeResults(db, { period: year, unitType: r.unit_type, unitCode: r.unit_code, indicatorIds: [r.indicator_id] });
-    if (yearRow && !yearRow.few_data) hideYears.add(year);
-  }
+export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
+  const { quarters, years } = (await overviewOf(db, s, viewer, indicatorId)).trend(indicatorId, s.unit);
+  const rows = await hidden(db, viewer, quarters);
+  const yearShown = (r: IndicatorResult) => years.get(Number(r.period.slice(0, 4)))?.few_data === false;
+  const hideYears = new Set(rows.filter((r) => r.denominator === null && yearShown(r)).map((r) => r.period.slice(0, 4)));
   return rows.map((r) => (hideYears.has(r.period.slice(0, 4)) ? hideResult(r) : r));
 }
 
 /** The funnel area: the selected unit's region, or the country (for the country, or when asked for). */
 export async function funnelAreaOf(db: Knex, unit: Unit, wantCountry: boolean): Promise<Unit> {
-  const region = wantCountry ? null : await regionOf(db, unit);
-  return region ?? (await listUnits(db, 'country'))[0];
+  const geo = await geography(db);
+  return (wantCountry ? null : geo.regionOf(unit)) ?? geo.country;
 }
 
 /** The funnel plot over the area's municipalities; hidden ones keep their part of p0 but lose their point. */
 export async function funnelRows(db: Knex, s: Selection, indicatorId: IndicatorId, area: Unit, viewer: Viewer): Promise<Funnel> {
-  const funnel = (await computeFunnel(db, {
-    period: s.period.code, indicatorId, regionCode: area.unitType === 'country' ? COUNTRY_CODE : area.code, lang: viewer.lang,
-  }))!;
+  const funnel = (await computeFunnel(db, { ...(await engineOf(db, viewer)), period: s.period, indicatorId, area }))!;
   return { ...funnel, rows: await hidden(db, viewer, funnel.rows) };
 }
 
 /** The scope test of a viewer as a synchronous function (decided once per viewer). */
-async function insideOf(db: Knex, viewer: Viewer): Promise<(unitType: UnitType, unitCode: string) => boolean> {
-  let inside = insideTests.get(viewer);
-  if (!inside) {
-    inside = insideScopeTest(db, viewer.scope);
-    insideTests.set(viewer, inside);
-    inside.catch(() => insideTests.delete(viewer));
-  }
-  return inside;
+async function insideOf(db: Knex, viewer: Viewer): Promise<InsideTest> {
+  return stateOf(db, viewer).inside;
 }
 
 /**
@@ -139,6 +158,6 @@ export async function spcRows(db: Knex, unit: Unit, indicatorId: IndicatorId, vi
  */
 export async function warningItems(db: Knex, viewer: Viewer): Promise<WarningItem[]> {
   const own = defaultUnitOf(viewer.scope);
-  const ownUnit = (await listUnits(db, own.unitType)).find((u) => u.code === own.code)!;
+  const ownUnit = (await geography(db)).unit(own.unitType, own.code)!;
   return computeWarnings(db, { ownUnit, municipalityCodes: await municipalitiesInScope(db, viewer.scope), inside: await insideOf(db, viewer) });
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { cprLookupHash, demographicsOf, encryptCpr, patientNameColumns } from '../patients';
 import { courseColumns } from '../courses';
 import { isPostgres } from '../db/connect';
+import { geography } from '../geography';
 import { nowIso, today } from '../time';
 import { generateDemoCourses, type DemoCourse } from './generate';
 
@@ -28,9 +29,8 @@ export interface DemoInsertOptions {
 
 /** The municipality codes of Region Midtjylland, or all of them, in the reference list's order. */
 export async function demoMunicipalities(db: Knex, which: 'midt' | 'all'): Promise<string[]> {
-  const query = db('municipalities').orderBy('sort_order');
-  if (which === 'midt') query.where('region_code', MIDT_REGION);
-  return query.pluck('code');
+  const geo = await geography(db);
+  return (which === 'midt' ? geo.municipalitiesOfRegion(MIDT_REGION) : geo.municipalities).map((m) => m.code);
 }
 
 /**

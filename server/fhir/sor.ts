@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
+import { geography } from '../geography';
 import { t } from '../i18n';
 import { isSorCode } from './codes';
 import { forgetSorList, replaceSorList, type SorRow } from './queries';
@@ -19,7 +20,7 @@ export async function parseSorList(db: Knex, text: string): Promise<{ rows: SorR
     return { rows: [], errors: [(e as Error).message] };
   }
   if (records.length === 0 || records[0].join(';') !== HEADER.join(';')) return { rows: [], errors: [t('da', 'fhir.cli.sor_header')] };
-  const municipalities = new Set((await db('municipalities').select('code')).map((m: { code: string }) => m.code));
+  const municipalities = new Set((await geography(db)).municipalities.map((m) => m.code));
   const rows: SorRow[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();

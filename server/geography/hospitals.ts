@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
+import { invalidateGeography } from '../geography';
 import { Invalid, NotFound } from '../http/errors';
 
 /**
@@ -141,6 +142,7 @@ export async function setRegisteringSince(db: Knex, actor: Actor, code: string, 
     await recordAudit(trx, actor, { action: 'registering_since', entity: 'municipality', entityId: code, municipalityCode: code,
       recordScope: code, detail: { old: m.registering_since ?? null, new: since } });
   });
+  invalidateGeography(db);
 }
 
 export interface MunicipalityCoverage { code: string; name: string; region_name: string; registering_since: string | null }

@@ -4,7 +4,10 @@ import { computeResults, IndicatorResult } from './results';
 import { IndicatorId } from './definitions';
 import { overdispersedLimits, overdispersion, shrunkValue } from './fair-stats';
 import { FEW_DATA_BELOW, funnelLimits, funnelOutlier } from './stats';
-import { COUNTRY_CODE, findUnit } from './units';
+import { COUNTRY_CODE, geography, Unit } from '../geography';
+import { CountsMemo } from './compute';
+import { parsePeriod, Period } from './periods';
+import { StandardRow } from './standards';
 
 export interface FunnelRow extends IndicatorResult {
   limit95_low: number | null;
@@ -39,19 +42,32 @@ export interface Funnel {
   rows: FunnelRow[];
 }
 
+/** A funnel query resolved once per request: the period and the area (a region or the country). */
+export interface ResolvedFunnelQuery {
+  period: Period; indicatorId: IndicatorId; area: Unit; lang?: Lang; now?: Date; standards?: readonly StandardRow[]; memo?: CountsMemo;
+}
+
+/** The same by codes, for callers outside a request (CLI, tests): `regionCode` a region's code or DK. */
+export interface FunnelQuery { period: string; indicatorId: IndicatorId; regionCode: string; lang?: Lang; now?: Date }
+
 /**
  * The funnel plot of one indicator and period over the municipalities of a region or of the country: limits at
  * each municipality's denominator around the pooled p0, and outliers beyond the 99.8 % limits. Null for an
  * unknown region.
  */
-export async function computeFunnel(db: Knex, query: {
-  period: string; indicatorId: IndicatorId; regionCode: string; lang?: Lang; now?: Date;
-}): Promise<Funnel | null> {
-  const area = await findUnit(db, query.regionCode === COUNTRY_CODE ? 'country' : 'region', query.regionCode);
-  if (!area) return null;
-  const results = (await computeResults(db, {
-    period: query.period, unitType: 'municipality', indicatorIds: [query.indicatorId], lang: query.lang, now: query.now,
-  })).filter((r) => area.municipalityCodes.includes(r.unit_code));
+export async function computeFunnel(db: Knex, query: ResolvedFunnelQuery | FunnelQuery): Promise<Funnel | null> {
+  let q: ResolvedFunnelQuery;
+  if (typeof query.period === 'string') {
+    const c = query as FunnelQuery;
+    const area = (await geography(db)).unit(c.regionCode === COUNTRY_CODE ? 'country' : 'region', c.regionCode);
+    if (!area) return null;
+    q = { ...c, period: parsePeriod(c.period), area };
+  } else q = query as ResolvedFunnelQuery;
+  const geo = await geography(db);
+  const units = q.area.municipalityCodes.map((code) => geo.unit('municipality', code)!);
+  const results = await computeResults(db, {
+    period: q.period, units, indicatorIds: [q.indicatorId], lang: q.lang, now: q.now, standards: q.standards, memo: q.memo,
+  });
   // p₀, φ and τ² from every plotted municipality, whoever looks (those hidden as "få data" count too).
   const od = overdispersion(results.map((r) => ({ numerator: r.numerator!, denominator: r.denominator! })));
   const { p0, phi, tau2 } = od;
@@ -75,7 +91,7 @@ export async function computeFunnel(db: Knex, query: {
       p0, phi, tau2: p0 === null ? null : tau2,
     };
   });
-  return { indicator_id: query.indicatorId, period: query.period, unit_code: area.code, p0, phi, tau2, rows };
+  return { indicator_id: q.indicatorId, period: q.period.code, unit_code: q.area.code, p0, phi, tau2, rows };
 }
 
 /** 'above'/'below' when n ≥ 5 and the value lies strictly outside the overdispersed 99.8 % limits. */

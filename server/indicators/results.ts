@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
-import { Counts, countByMunicipality, CountsTable, poolCounts } from './compute';
+import { geography } from '../geography';
+import { Counts, countByMunicipality, CountsMemo, CountsTable, poolCounts } from './compute';
 import { IndicatorDefinition, IndicatorId, INDICATORS } from './definitions';
 import { parsePeriod, Period } from './periods';
 import { formatStandard, listStandards, StandardRow, thresholdOn } from './standards';
 import { isFewData, missingBounds, proportion, standardMet, wilsonInterval } from './stats';
-import { listUnits, Unit, UnitType } from './units';
+import type { Unit, UnitType } from '../geography';
 
 /** One result row: the columns of formats.md "Indicator results", unrounded. */
 export interface IndicatorResult {
@@ -68,6 +69,21 @@ export function unitCounts(table: CountsTable, indicatorId: IndicatorId, period:
   return poolCounts(byMunicipality, unit.unitType === 'country' ? undefined : unit.municipalityCodes);
 }
 
+/**
+ * What results are asked for, resolved once per request: the period, the units (rows come in their order), the
+ * standards (read when absent) and the request's counts memo.
+ */
+export interface ResolvedResultsQuery {
+  period: Period;
+  units: readonly Unit[];
+  indicatorIds?: readonly IndicatorId[];
+  lang?: Lang;
+  now?: Date;
+  standards?: readonly StandardRow[];
+  memo?: CountsMemo;
+}
+
+/** The same by codes, for callers outside a request (CLI, tests): resolved once at the entry. */
 export interface ResultsQuery {
   period: string;
   unitType: UnitType;
@@ -78,24 +94,47 @@ export interface ResultsQuery {
   now?: Date;
 }
 
+/** Every unit of a type, or the one with `unitCode` (none when there is no such unit). */
+export async function resolveUnits(db: Knex, unitType: UnitType, unitCode?: string): Promise<readonly Unit[]> {
+  const geo = await geography(db);
+  if (unitCode === undefined) return geo.units(unitType);
+  const unit = geo.unit(unitType, unitCode);
+  return unit ? [unit] : [];
+}
+
 /**
- * Results for every unit of a type (or one) and every indicator (or some) in one period: rows by indicator,
- * then unit in formats.md order. A unit without courses has a row with zero counts. An unknown unitCode → [].
+ * Results for the units and every indicator (or some) in one period: rows by indicator, then unit. A unit
+ * without courses has a row with zero counts; no units → []. One grouped query per period-date column (none
+ * when the request's memo holds it).
  */
-export async function computeResults(db: Knex, query: ResultsQuery): Promise<IndicatorResult[]> {
-  const period = parsePeriod(query.period);
-  const units = (await listUnits(db, query.unitType)).filter((u) => query.unitCode === undefined || u.code === query.unitCode);
-  if (units.length === 0) return [];
-  const definitions = INDICATORS.filter((d) => !query.indicatorIds || query.indicatorIds.includes(d.id));
-  // Only one unit needs a filter; all units of a type together hold every municipality.
-  const restrictTo = query.unitCode === undefined || query.unitType === 'country' ? undefined : units[0].municipalityCodes;
+export async function computeResults(db: Knex, query: ResolvedResultsQuery | ResultsQuery): Promise<IndicatorResult[]> {
+  const q = typeof query.period === 'string' ? await resolveResultsQuery(db, query as ResultsQuery) : query as ResolvedResultsQuery;
+  if (q.units.length === 0) return [];
+  const definitions = INDICATORS.filter((d) => !q.indicatorIds || q.indicatorIds.includes(d.id));
   const [table, standards] = await Promise.all([
-    countByMunicipality(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo }),
-    listStandards(db),
+    countByMunicipality(db, {
+      periods: [q.period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: await municipalitiesToCount(db, q.units), memo: q.memo,
+    }),
+    q.standards ?? listStandards(db),
   ]);
-  const computedAt = nowIso(query.now);
-  return definitions.flatMap((d) => units.map((u) =>
-    buildResult(d, u, period, unitCounts(table, d.id, period, u), standards, query.lang ?? 'da', computedAt)));
+  const computedAt = nowIso(q.now);
+  return definitions.flatMap((d) => q.units.map((u) =>
+    buildResult(d, u, q.period, unitCounts(table, d.id, q.period, u), standards, q.lang ?? 'da', computedAt)));
+}
+
+async function resolveResultsQuery(db: Knex, q: ResultsQuery): Promise<ResolvedResultsQuery> {
+  return { ...q, period: parsePeriod(q.period), units: await resolveUnits(db, q.unitType, q.unitCode) };
+}
+
+/**
+ * The municipalities whose courses the units need, in municipalities.csv order; undefined (every course) for the
+ * country or when they hold every municipality. The same set gives the same query, so a request's memo shares it.
+ */
+export async function municipalitiesToCount(db: Knex, units: readonly Unit[]): Promise<string[] | undefined> {
+  if (units.some((u) => u.unitType === 'country')) return undefined;
+  const wanted = new Set(units.flatMap((u) => u.municipalityCodes));
+  const all = (await geography(db)).country.municipalityCodes;
+  return wanted.size === all.length ? undefined : all.filter((code) => wanted.has(code));
 }
 
 /** The fields emptied where a result is hidden as "få data" outside the user's scope (formats.md). */

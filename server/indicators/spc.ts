@@ -6,7 +6,7 @@ import { periodOfDate, Period, quartersEndingWith } from './periods';
 import { isWarning, pChart, PCHART_QUARTERS, PChartPoint, Signal } from './pchart';
 import { unitCounts } from './results';
 import { FEW_DATA_BELOW } from './stats';
-import { listUnits, Unit, UnitType } from './units';
+import { listUnits, type Unit, type UnitType } from '../geography';
 
 /** One p-chart row of formats.md: the chart's point with the indicator, unit and quarter it belongs to. */
 export interface SpcPoint extends PChartPoint {

@@ -8,7 +8,7 @@ import { newcombeGap } from './fair-stats';
 import { parsePeriod, Period } from './periods';
 import { buildResult, hideResult, IndicatorResult } from './results';
 import { listStandards } from './standards';
-import { listUnits, Unit, UnitType } from './units';
+import { listUnits, type Unit, type UnitType } from '../geography';
 
 /** indicators.md "Equality in health (strata)": the stratum types and their strata, in order. */
 export const STRATUM_TYPES = ['sex', 'age_group', 'diagnosis_group'] as const;

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../audit/record';
 import type { Config } from '../config';
 import { cprIssue, cprLookupHash, decryptCpr, encryptCpr } from '../patients';
 import { passesModulus11 } from '../demo/generate';
+import { invalidateGeography } from '../geography';
 import { addDays, nowIso, today } from '../time';
 import { rematchAll } from './matching';
 import { isoDate } from './referral-queries';
@@ -33,6 +34,7 @@ export async function seedDemoReferralsIfEmpty(db: Knex, config: Config, log: (m
   if (Number((await db('referrals').count({ n: '*' }))[0].n) > 0) return;
   const first = firstYear ?? Number(String(isoDate((await db('courses').min({ d: 'referral_date' }))[0].d) ?? today()).slice(0, 4));
   await db('municipalities').where('region_code', MIDT).update({ registering_since: `${first}-01-01` });
+  invalidateGeography(db);
   const hospitals = await db('hospitals').select('sor_code', 'cluster_code').where('active', true).orderBy('sort_order');
   const byCluster = new Map<string, string>();
   for (const h of hospitals) if (h.cluster_code && !byCluster.has(h.cluster_code)) byCluster.set(h.cluster_code, h.sor_code);

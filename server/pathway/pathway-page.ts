@@ -4,7 +4,7 @@ import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
 import { userOf } from '../access';
 import { t } from '../i18n';
-import { listUnits } from '../indicators/units';
+import { listUnits } from '../geography';
 import { formatDateDanish, formatDateTimeDanish } from '../time';
 import { hospitals, isDepartmentCode } from '../geography/hospitals';
 import { comparisonChart, COMPARABLE, resultId, stageLines, stagesChart, trendChart } from './charts';

@@ -3,7 +3,7 @@ import { indicatorScope, onlyHospital, type CurrentUser, unitInsideScope, whereS
 import { NotFound, Invalid } from '../http/errors';
 import { isPeriodCode, lastQuarterOf, parsePeriod, quartersEndingWith, type Period } from '../indicators/periods';
 import { isFewData, proportion, wilsonInterval } from '../indicators/stats';
-import { listUnits, type Unit } from '../indicators/units';
+import { listUnits, type Unit } from '../geography';
 import { nowIso, today as todayInDenmark } from '../time';
 import { countCells, pool, RESULTS, STAGES, type Cell } from './counts';
 import { hospitals } from '../geography/hospitals';

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/record';
-import { can, requireAccess, scopeNames, userOf } from '../access';
+import { can, requireAccess, userOf } from '../access';
 import { label } from '../courses';
+import { codeAndName, geography } from '../geography';
 import type { Lang } from '../i18n';
 import { formatDateDanish } from '../time';
 import type { AppContext } from '../http/context';
@@ -16,8 +17,8 @@ import type { CourseReasons } from './validate';
 
 /** A clerk reads "751 Aarhus", not "751". */
 async function scopeLabeller(ctx: AppContext): Promise<(code: string) => string> {
-  const names = await scopeNames(ctx.db);
-  return (code) => (names.has(code) ? `${code} ${names.get(code)}` : code);
+  const geo = await geography(ctx.db);
+  return (code) => codeAndName(geo, code);
 }
 
 /** Reasons with the variable's label beside its name, for the tables. */

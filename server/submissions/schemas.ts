@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { resolveScope, scopeContains, type Scope } from '../access';
+import { geography } from '../geography';
 import { Invalid, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { isIsoDate } from '../time';
@@ -45,8 +46,7 @@ export async function parseSubmissionRequest(
 /** The scopes a user may submit for: its municipality, or its region and the region's municipalities. */
 export async function submittableScopes(db: Knex, userScope: Scope): Promise<string[]> {
   if (userScope.kind !== 'region') return [userScope.code];
-  const rows: { code: string }[] = await db('municipalities').select('code').where('region_code', userScope.code).orderBy('sort_order');
-  return [userScope.code, ...rows.map((r) => r.code)];
+  return [userScope.code, ...(await geography(db)).municipalitiesOfRegion(userScope.code).map((m) => m.code)];
 }
 
 export function readPart(raw: unknown, lang: Lang): Part {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { IndicatorId } from '../../../server/indicators/definitions';
 import { computeResults } from '../../../server/indicators/results';
-import { UnitType } from '../../../server/indicators/units';
+import { UnitType } from '../../../server/geography';
 
 /** Test courses inserted directly: only what an indicator reads, with the rest left unregistered. */
 export type CourseFields = Record<string, string | number | boolean | null>;

@@ -3,7 +3,7 @@ import { freshDb, testEngine } from '../../helpers/db';
 import { computeSpc, computeWarnings } from '../../../server/indicators/spc';
 import { computeStrata, hideStrataComplement, strataGaps } from '../../../server/indicators/strata';
 import { hideOutsideScope } from '../../../server/indicators/results';
-import { findUnit, listUnits } from '../../../server/indicators/units';
+import { findUnit, listUnits } from '../../../server/geography';
 import { addCourse, addCourses, completedCourse } from './fixtures';
 
 const END = '2025-06-30';

@@ -1,8 +1,18 @@
+import type { Knex } from 'knex';
 import { expect } from 'chai';
 import { freshDb, testEngine } from '../../helpers/db';
 import { INDICATOR_IDS } from '../../../server/indicators/definitions';
 import { computeResults } from '../../../server/indicators/results';
-import { listUnits, municipalitiesOfUnit, unitContainsMunicipality } from '../../../server/indicators/units';
+import { geography, listUnits, type UnitType } from '../../../server/geography';
+
+/** The municipality codes of a unit, as the geography owner answers them (empty for no such unit). */
+async function municipalitiesOfUnit(db: Knex, unitType: UnitType, code: string): Promise<string[]> {
+  return (await geography(db)).unit(unitType, code)?.municipalityCodes ?? [];
+}
+
+async function unitContainsMunicipality(db: Knex, unitType: UnitType, code: string, municipality: string): Promise<boolean> {
+  return (await municipalitiesOfUnit(db, unitType, code)).includes(municipality);
+}
 import { addCourse, addCourses, completedCourse as done } from './fixtures';
 
 const END = '2025-05-05';

@@ -3,7 +3,7 @@ import { fixed4, isoToSecond, RESULT_COLUMNS, toCsv } from '../../../server/dash
 import { indicatorById } from '../../../server/indicators/definitions';
 import { parsePeriod } from '../../../server/indicators/periods';
 import { buildResult } from '../../../server/indicators/results';
-import { Unit } from '../../../server/indicators/units';
+import { Unit } from '../../../server/geography';
 
 describe('dashboard CSV formatting', () => {
   it('rounds half away from zero on the decimal value: 0.12345 → 0.1235, 0.00005 → 0.0001, 0.99995 → 1.0000', () => {
