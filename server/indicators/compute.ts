@@ -33,7 +33,8 @@ export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<Str
 /**
  * The counts of countByMunicipality split further by the course's sex, age group and diagnosis group, in the
  * same one grouped query per period-date column (every combination is a group; the stratum types are sums of
- * them). A course whose patient has no known sex or birth date lies in no sex or age stratum.
+ * them), reading the patient's sex and birth date carried on the course (migration 20261201110000). A course whose
+ * patient has no known sex or birth date lies in no sex or age stratum.
  */
 export async function countStrata(
   db: Knex,
@@ -79,10 +80,10 @@ async function eachGroup(
 export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
 
 function strataColumns(db: Knex): Knex.Raw[] {
-  const age = ageInYears(db, 'patients.birth_date', 'courses.referral_date');
+  const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
   return [
-    db.raw('patients.sex AS s_sex'),
-    db.raw(`CASE WHEN patients.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END AS s_age`, [age, age, age]),
+    db.raw('courses.sex AS s_sex'),
+    db.raw(`CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END AS s_age`, [age, age, age]),
     db.raw('courses.diagnosis_group AS s_diagnosis'),
   ];
 }
@@ -107,7 +108,7 @@ function groupedCounts(
     .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
     .groupBy('courses.municipality_code');
   if (periods.length > 1) query.groupBy('period_index');
-  if (strata) query.join('patients', 'patients.id', 'courses.patient_id').select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
+  if (strata) query.select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
   return query;
 }
 
