@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dbNumber } from '../db/codecs';
-import { ageInYears } from '../db/dialect';
+import { isPostgres } from '../db/connect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
 import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
@@ -18,43 +18,42 @@ export async function countByMunicipality(
   opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
 ): Promise<CountsTable> {
   const table: CountsTable = new Map();
-  await eachGroup(db, { ...opts, strata: false }, (id, period, municipality, counts) => {
+  await eachGroup(db, opts, (id, period, municipality, counts) => {
     if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
     table.get(id)!.get(period)!.set(municipality, counts);
   });
   return table;
 }
 
-/** The strata of one course: sex, age group on referral_date and diagnosis group, as "F|60-69|ihd". */
-export type StratumKey = string;
-/** counts[indicatorId][periodCode][municipalityCode][stratumKey] */
-export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<StratumKey, Counts>>>>;
-
 /**
- * The counts of countByMunicipality split further by the course's sex, age group and diagnosis group, in the
- * same one grouped query per period-date column (every combination is a group; the stratum types are sums of
- * them), reading the patient's sex and birth date carried on the course (migration 20261201110000). A course whose
- * patient has no known sex or birth date lies in no sex or age stratum.
+ * How countStrata splits the counts (strata.ts): a SQL expression of the course row (reading only `courses`, so the
+ * covering indexes serve it) and the strata it is counted for; a course whose expression is NULL or another value
+ * lies in no stratum.
  */
+export interface StratumSplit { expression: (db: Knex) => Knex.Raw; strata: readonly string[] }
+/** counts[indicatorId][periodCode][municipalityCode][stratum] */
+export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<string, Counts>>>>;
+
+/** The counts of countByMunicipality split further into the strata of one stratum type, as grouped queries. */
 export async function countStrata(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; split: StratumSplit },
 ): Promise<StrataCountsTable> {
   const table: StrataCountsTable = new Map();
-  await eachGroup(db, { ...opts, strata: true }, (id, period, municipality, counts, key) => {
+  await eachGroup(db, opts, (id, period, municipality, counts, stratum) => {
     if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
     const byPeriod = table.get(id)!.get(period)!;
     if (!byPeriod.has(municipality)) byPeriod.set(municipality, new Map());
-    byPeriod.get(municipality)!.set(key!, counts);
+    byPeriod.get(municipality)!.set(stratum!, counts);
   });
   return table;
 }
 
-type GroupSink = (id: IndicatorId, period: string, municipality: string, counts: Counts, stratum?: StratumKey) => void;
+type GroupSink = (id: IndicatorId, period: string, municipality: string, counts: Counts, stratum?: string) => void;
 
 async function eachGroup(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; strata: boolean },
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; split?: StratumSplit },
   sink: GroupSink,
 ): Promise<void> {
   const definitions = INDICATORS.filter((d) => !opts.indicatorIds || opts.indicatorIds.includes(d.id));
@@ -65,51 +64,65 @@ async function eachGroup(
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
   const municipalityCodes = opts.municipalityCodes ?? (await listUnits(db, 'municipality')).map((u) => u.code);
   for (const [column, group] of byColumn) {
-    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.strata);
+    const rows = await groupedCounts(db, column, group, opts.periods, municipalityCodes, opts.split);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
+      if (opts.split && (row.stratum === null || !opts.split.strata.includes(String(row.stratum)))) continue;
       if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
       const period = opts.periods[dbNumber(row.period_index)];
-      const stratum = opts.strata ? `${row.s_sex ?? ''}|${row.s_age ?? ''}|${row.s_diagnosis ?? ''}` : undefined;
+      const stratum = opts.split ? String(row.stratum) : undefined;
       for (const d of group) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
     }
   }
 }
 
-/** indicators.md's age groups, whole years on referral_date. */
-export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
-
-function strataColumns(db: Knex): Knex.Raw[] {
-  const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
-  return [
-    db.raw('courses.sex AS s_sex'),
-    db.raw(`CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END AS s_age`, [age, age, age]),
-    db.raw('courses.diagnosis_group AS s_diagnosis'),
-  ];
-}
+/** SQLite's limit on the branches of one compound SELECT is 500; beyond this many, one pass with bucket columns. */
+const MAX_BRANCHES = 100;
 
 /**
- * One grouped query for the indicators sharing a period date: per municipality (and period, for several) one
- * packed SUM per indicator, each condition evaluated once per row; the periods are a bucket column, so a trend
- * of eight quarters costs no more queries than one year.
+ * The grouped counts of the indicators sharing a period date: per municipality (and period and stratum, when
+ * several) one packed SUM per indicator, each condition evaluated once per row. PostgreSQL hashes the groups, so
+ * one pass with a period and a stratum bucket column. SQLite groups by sorting unless the rows arrive in group
+ * order, and that sort (a temp B-tree of every row read) cost more than the counting itself (bench/outcomes.ts):
+ * there one branch per (period, stratum), joined by UNION ALL in one query, each grouped only by municipality and
+ * read in the covering index's (municipality_code, period date) order, so none sorts.
  */
 function groupedCounts(
-  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], strata: boolean,
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], split?: StratumSplit,
 ): Promise<Record<string, unknown>[]> {
+  const strata: (string | null)[] = split ? [...split.strata] : [null];
+  if (!isPostgres(db) && periods.length * strata.length <= MAX_BRANCHES) {
+    const branches = periods.flatMap((p, i) => strata.map((stratum) => {
+      const branch = countsQuery(db, column, group, [p], municipalityCodes).select(db.raw('? AS period_index', [i]));
+      if (split && stratum !== null) branch.select(db.raw('? AS stratum', [stratum])).andWhere(db.raw('? = ?', [split.expression(db), stratum]));
+      return branch;
+    }));
+    if (branches.length === 1) return branches[0];
+    // knex would put the first branch's GROUP BY after the UNION ALL: the branches are joined as compiled SQL
+    const compiled = branches.map((b) => b.toSQL());
+    return db.raw(compiled.map((c) => c.sql).join(' UNION ALL '), compiled.flatMap((c) => [...c.bindings])).then((rows) => rows as Record<string, unknown>[]);
+  }
   const periodIndex = periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
     periods.flatMap((p, i) => [column, p.first, p.last, i]),
   );
-  const query = db('courses')
-    .select('courses.municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
+  const query = countsQuery(db, column, group, periods, municipalityCodes).select(periodIndex);
+  if (periods.length > 1) query.groupBy('period_index');
+  if (split) query.select(db.raw('? AS stratum', [split.expression(db)])).groupBy('stratum');
+  return query;
+}
+
+/** The grouped count per municipality of the courses (not annulled) whose period date lies in the periods' span. */
+function countsQuery(
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[],
+): Knex.QueryBuilder {
+  return db('courses')
+    .select('courses.municipality_code', db.raw('COUNT(*) AS courses'))
     .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])))
     .whereIn('courses.municipality_code', municipalityCodes)
     .andWhere(notAnnulled(db))
     .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
     .groupBy('courses.municipality_code');
-  if (periods.length > 1) query.groupBy('period_index');
-  if (strata) query.select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
-  return query;
 }
 
 /** Sum of counts over municipalities (pooling; never an average of values). */

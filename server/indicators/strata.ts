@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { codesOf } from '../courses/code-lists';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
-import { AGE_GROUPS, Counts, countStrata, StrataCountsTable, ZERO_COUNTS } from './compute';
+import { ageInYears } from '../db/dialect';
+import { Counts, countStrata, StrataCountsTable, StratumSplit, ZERO_COUNTS } from './compute';
 import { INDICATORS, IndicatorId } from './definitions';
 import { newcombeGap } from './fair-stats';
 import { parsePeriod, Period } from './periods';
@@ -13,6 +14,9 @@ import { listUnits, Unit, UnitType } from './units';
 /** indicators.md "Equality in health (strata)": the stratum types and their strata, in order. */
 export const STRATUM_TYPES = ['sex', 'age_group', 'diagnosis_group'] as const;
 export type StratumType = (typeof STRATUM_TYPES)[number];
+
+/** indicators.md's age groups, whole years on referral_date. */
+export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
 
 export function strataOf(type: StratumType): readonly string[] {
   if (type === 'sex') return ['F', 'M'];
@@ -33,21 +37,33 @@ export interface GapRow {
   gap: number | null; gap_low: number | null; gap_high: number | null; significant: boolean | null;
 }
 
-const POSITION: Record<StratumType, number> = { sex: 0, age_group: 1, diagnosis_group: 2 };
+/**
+ * The course's stratum of a type, as SQL on the course row alone: `sex` and `birth_date` are the patient's, carried
+ * on the course by the database (migration 20261201110000); the age group is whole years on referral_date; NULL
+ * (no stratum) when unknown.
+ */
+export function stratumSplit(type: StratumType): StratumSplit {
+  const expression = (db: Knex): Knex.Raw => {
+    if (type === 'sex') return db.raw('??', ['courses.sex']);
+    if (type === 'diagnosis_group') return db.raw('??', ['courses.diagnosis_group']);
+    const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
+    return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END)`, [age, age, age]);
+  };
+  return { expression, strata: strataOf(type) };
+}
 
-/** A unit's counts in one stratum: the sum over its municipalities and over the stratum keys that hold it. */
-export function stratumCounts(table: StrataCountsTable, id: IndicatorId, period: Period, unit: Unit, type: StratumType, stratum: string): Counts {
+/** A unit's counts in one stratum: the sum over its municipalities. */
+export function stratumCounts(table: StrataCountsTable, id: IndicatorId, period: Period, unit: Unit, stratum: string): Counts {
   const total = { ...ZERO_COUNTS };
   const byMunicipality = table.get(id)?.get(period.code);
   if (!byMunicipality) return total;
   const codes = unit.unitType === 'country' ? [...byMunicipality.keys()] : unit.municipalityCodes;
   for (const code of codes) {
-    for (const [key, c] of byMunicipality.get(code) ?? []) {
-      if (key.split('|')[POSITION[type]] !== stratum) continue;
-      total.numerator += c.numerator;
-      total.denominator += c.denominator;
-      total.missing += c.missing;
-    }
+    const c = byMunicipality.get(code)?.get(stratum);
+    if (!c) continue;
+    total.numerator += c.numerator;
+    total.denominator += c.denominator;
+    total.missing += c.missing;
   }
   return total;
 }
@@ -60,7 +76,8 @@ export interface StrataQuery {
 /**
  * Results per stratum for every unit of a type (or one) and indicator (or some) in one period — rows by
  * indicator, unit, then stratum in indicators.md's order, every stratum with a row — from one grouped query per
- * period-date column. Unrounded and not hidden: the caller hides (hideStrata). Unknown unit → no rows.
+ * period-date column (countStrata) reading only `courses`. Unrounded and not hidden: the caller hides
+ * (hideStrata). Unknown unit → no rows.
  */
 export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumResult[]> {
   const period = parsePeriod(q.period);
@@ -69,12 +86,12 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
   const definitions = INDICATORS.filter((d) => !q.indicatorIds || q.indicatorIds.includes(d.id));
   const restrictTo = q.unitCode === undefined || q.unitType === 'country' ? undefined : units[0].municipalityCodes;
   const [table, standards] = await Promise.all([
-    countStrata(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo }),
+    countStrata(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo, split: stratumSplit(q.stratumType) }),
     listStandards(db),
   ]);
   const computedAt = nowIso(q.now);
   return definitions.flatMap((d) => units.flatMap((u) => strataOf(q.stratumType).map((stratum): StratumResult => {
-    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, q.stratumType, stratum), standards, q.lang ?? 'da', computedAt);
+    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
     return { ...r, stratum_type: q.stratumType, stratum };
   })));
 }
