@@ -26,11 +26,15 @@ export async function countByMunicipality(
 }
 
 /**
- * How countStrata splits the counts (strata.ts): a SQL expression of the course row (reading only `courses`, so the
- * covering indexes serve it) and the strata it is counted for; a course whose expression is NULL or another value
- * lies in no stratum.
+ * How countStrata splits the counts (strata.ts), reading only `courses` so the covering indexes serve it: the
+ * strata counted, the course's stratum as a SQL expression (NULL or another value: in no stratum), and the same
+ * as a condition per stratum (`expression = stratum` unless a cheaper test is given).
  */
-export interface StratumSplit { expression: (db: Knex) => Knex.Raw; strata: readonly string[] }
+export interface StratumSplit {
+  strata: readonly string[];
+  expression: (db: Knex) => Knex.Raw;
+  condition?: (db: Knex, stratum: string) => Knex.Raw;
+}
 /** counts[indicatorId][periodCode][municipalityCode][stratum] */
 export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<string, Counts>>>>;
 
@@ -94,7 +98,9 @@ function groupedCounts(
   if (!isPostgres(db) && periods.length * strata.length <= MAX_BRANCHES) {
     const branches = periods.flatMap((p, i) => strata.map((stratum) => {
       const branch = countsQuery(db, column, group, [p], municipalityCodes).select(db.raw('? AS period_index', [i]));
-      if (split && stratum !== null) branch.select(db.raw('? AS stratum', [stratum])).andWhere(db.raw('? = ?', [split.expression(db), stratum]));
+      if (split && stratum !== null) {
+        branch.select(db.raw('? AS stratum', [stratum])).andWhere(split.condition?.(db, stratum) ?? db.raw('? = ?', [split.expression(db), stratum]));
+      }
       return branch;
     }));
     if (branches.length === 1) return branches[0];

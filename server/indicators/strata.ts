@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { codesOf } from '../courses/code-lists';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
+import { isPostgres } from '../db/connect';
 import { ageInYears } from '../db/dialect';
 import { Counts, countStrata, StrataCountsTable, StratumSplit, ZERO_COUNTS } from './compute';
 import { INDICATORS, IndicatorId } from './definitions';
@@ -43,13 +44,29 @@ export interface GapRow {
  * (no stratum) when unknown.
  */
 export function stratumSplit(type: StratumType): StratumSplit {
+  if (type !== 'age_group') return { strata: strataOf(type), expression: (db) => db.raw('??', [`courses.${type}`]) };
   const expression = (db: Knex): Knex.Raw => {
-    if (type === 'sex') return db.raw('??', ['courses.sex']);
-    if (type === 'diagnosis_group') return db.raw('??', ['courses.diagnosis_group']);
     const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
     return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END)`, [age, age, age]);
   };
-  return { expression, strata: strataOf(type) };
+  return { strata: strataOf(type), expression, condition: (db, stratum) => ageGroupCondition(db, stratum) };
+}
+
+/** The lower and upper whole years (upper exclusive) of each age group. */
+const AGE_BOUNDS: Record<string, [number, number]> = { '<60': [-1e9, 60], '60-69': [60, 70], '70-79': [70, 80], '80+': [80, 1e9] };
+
+/**
+ * The course lies in the age group, tested with one cheap expression per row: whole years between the dates as
+ * YYYYMMDD integers, (referral − birth) div 10000, equal to ageInYears (year difference, less one before the
+ * birthday; 29 February counts from 1 March) since the MMDD parts differ by less than 10000. NULL birth date: no group.
+ */
+function ageGroupCondition(db: Knex, stratum: string): Knex.Raw {
+  const [low, high] = AGE_BOUNDS[stratum];
+  const asNumber = (column: string) => (isPostgres(db)
+    ? db.raw(`CAST(to_char(??, 'YYYYMMDD') AS INTEGER)`, [column])
+    : db.raw(`CAST(replace(??, '-', '') AS INTEGER)`, [column]));
+  const age = db.raw('((? - ?) / 10000)', [asNumber('courses.referral_date'), asNumber('courses.birth_date')]);
+  return db.raw('(? >= ? AND ? < ?)', [age, low, age, high]);
 }
 
 /** A unit's counts in one stratum: the sum over its municipalities. */

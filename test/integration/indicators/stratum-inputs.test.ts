@@ -5,6 +5,7 @@ import { createCourse, updateCourse } from '../../../server/courses/service';
 import type { Db } from '../../../server/db/connect';
 import { computeStrata } from '../../../server/indicators/strata';
 import { freshDb, testEngine } from '../../helpers/db';
+import { addCourse, completedCourse } from './fixtures';
 import { aCourse, closedValues, CPR_KEY, daysAgo, scopeFor } from '../courses/helpers';
 
 /** The strata's inputs carried on the course row (migration 20261201110000), as stored. */
@@ -75,5 +76,19 @@ describe(`courses carry their patient's sex and birth date for the strata (${tes
     expect(await fillPatientDemographics(db, CPR_KEY)).to.equal(1);
 
     for (const id of [first.id, second.id]) expect(await carried(db, id)).to.deep.equal({ sex: 'M', birth_date: '1980-07-08' });
+  });
+
+  it('age groups on referral_date at every bound, 29 February counting from 1 March (same on both engines)', async () => {
+    const db = await freshDb();
+    const cases: [string, string][] = [
+      ['1960-02-29', '2020-02-28'], ['1960-02-29', '2020-02-29'], // 59, 60 (a leap year)
+      ['1952-02-29', '2022-02-28'], ['1952-02-29', '2022-03-01'], // 69, 70 (not a leap year)
+      ['1940-12-31', '2020-12-30'], ['1940-12-31', '2020-12-31'], // 79, 80
+    ];
+    for (const [birth, referral] of cases) {
+      await addCourse(db, completedCourse('2025-06-30', { birth_date: birth, referral_date: referral, start_date: '2025-01-10' }));
+    }
+    const age = await computeStrata(db, { period: '2025', unitType: 'municipality', unitCode: '751', stratumType: 'age_group', indicatorIds: ['HK03'] });
+    expect(age.map((r) => [r.stratum, r.denominator])).to.deep.equal([['<60', 1], ['60-69', 2], ['70-79', 2], ['80+', 1]]);
   });
 });
