@@ -6,7 +6,7 @@
  * `count(*) GROUP BY municipality_code` in the same run. Goals: results ≤ 3×, strata ≤ 5×, warnings ≤ 5×.
  * The load average is printed before and after (2 shared cores: read the ratios, not the milliseconds).
  * BENCH_EXPLAIN=1 also prints each engine's plan of the strata's and the warnings' grouped queries.
- * BENCH_DB=<file> keeps a filled SQLite database between runs. Run: npx tsx bench/outcomes.ts [courses]
+ * BENCH_DB=<file> or BENCH_PG_SCHEMA=<name> keeps a filled database between runs. Run: npx tsx bench/outcomes.ts [courses]
  */
 import type { Knex } from 'knex';
 import fs from 'node:fs';
@@ -28,36 +28,43 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TODAY = '2025-12-31';
 const CHUNK = 400;
 
-/** The demo generator's courses, each with its patient (sex and birth date from the CPR), inserted in batches. */
+/**
+ * The demo generator's courses with their patients (sex and birth date from the CPR), inserted in batches: the
+ * patients first (one per municipality and CPR), then the courses.
+ */
 async function fill(db: Db): Promise<void> {
   const municipalityCodes = (await db('municipalities').orderBy('sort_order').pluck('code')) as string[];
   const columns = new Set(Object.keys(await db('courses').columnInfo()));
   const createdAt = new Date().toISOString();
-  const patients = new Map<string, number>();
-  let batch: Record<string, unknown>[] = [];
-  const flush = async (trx: Db) => { if (batch.length) await trx('courses').insert(batch); batch = []; };
-  await db.transaction(async (trx) => {
-    for (const demo of generateDemoCourses({ count: COURSES, municipalityCodes, years: 10, today: TODAY, seed: 42 })) {
-      const values = demo.values as Record<string, unknown>;
-      const key = `${values.municipality_code}:${demo.cpr}`;
-      let patientId = patients.get(key);
-      if (patientId === undefined) {
-        const [row] = await trx('patients').insert({
-          municipality_code: values.municipality_code, cpr_hash: key, cpr_enc: 'bench', ...demographicsOf(demo.cpr),
-          patient_name: demo.patient_name, created_at: createdAt,
-        }).returning('id');
-        patientId = Number(typeof row === 'object' ? row.id : row);
-        patients.set(key, patientId);
-      }
-      const d = derived(demo.values);
-      const course: Record<string, unknown> = {
-        patient_id: patientId, state: d.state, complete: d.complete, missing: JSON.stringify(d.missing), created_at: createdAt, updated_at: createdAt,
-      };
-      for (const [k, v] of Object.entries(values)) if (columns.has(k) && v !== undefined) course[k] = v;
-      batch.push(course);
-      if (batch.length >= CHUNK) await flush(trx);
+  const demos = [...generateDemoCourses({ count: COURSES, municipalityCodes, years: 10, today: TODAY, seed: 42 })];
+  const patients = new Map<string, Record<string, unknown>>();
+  for (const demo of demos) {
+    const key = `${demo.values.municipality_code}:${demo.cpr}`;
+    if (!patients.has(key)) {
+      patients.set(key, {
+        municipality_code: demo.values.municipality_code, cpr_hash: key, cpr_enc: 'bench', ...demographicsOf(demo.cpr),
+        patient_name: demo.patient_name, created_at: createdAt,
+      });
     }
-    await flush(trx);
+  }
+  const ids = new Map<string, number>();
+  await db.transaction(async (trx) => {
+    const rows = [...patients.values()];
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const inserted = await trx('patients').insert(rows.slice(i, i + CHUNK)).returning(['id', 'cpr_hash']);
+      for (const r of inserted as { id: number; cpr_hash: string }[]) ids.set(r.cpr_hash, Number(r.id));
+    }
+    for (let i = 0; i < demos.length; i += CHUNK) {
+      await trx('courses').insert(demos.slice(i, i + CHUNK).map((demo) => {
+        const d = derived(demo.values);
+        const course: Record<string, unknown> = {
+          patient_id: ids.get(`${demo.values.municipality_code}:${demo.cpr}`), state: d.state, complete: d.complete,
+          missing: JSON.stringify(d.missing), created_at: createdAt, updated_at: createdAt,
+        };
+        for (const [k, v] of Object.entries(demo.values)) if (columns.has(k) && v !== undefined) course[k] = v;
+        return course;
+      }));
+    }
   });
   await db.raw(BENCH_PG_URL ? 'VACUUM ANALYZE courses' : 'ANALYZE');
   if (BENCH_PG_URL) await db.raw('VACUUM ANALYZE patients');
@@ -74,7 +81,9 @@ async function queriesOf(db: Db, run: () => Promise<unknown>): Promise<{ sql: st
 
 async function explain(db: Db, label: string, run: () => Promise<unknown>): Promise<void> {
   for (const q of await queriesOf(db, run)) {
-    const rows = await db.raw(`${isPostgres(db) ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${q.sql}`, q.bindings as readonly Knex.Value[]);
+    // the query event gives PostgreSQL's native $1, $2, …; knex.raw wants ?
+    const sql = isPostgres(db) ? q.sql.replace(/\$\d+/g, '?') : q.sql;
+    const rows = await db.raw(`${isPostgres(db) ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`, q.bindings as readonly Knex.Value[]);
     const lines = isPostgres(db)
       ? (rows.rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN'])
       : (rows as { detail: string }[]).map((r) => r.detail);
@@ -97,26 +106,53 @@ async function cpuMs(db: Db, backendPid: number | undefined): Promise<number> {
 
 /**
  * Wall-clock median (medianMs) and mean CPU time per run: on 2 cores shared by many sessions the wall clock
- * mostly measures the waiting, the CPU time what the work costs.
+ * mostly measures the waiting, the CPU time what the work costs. PostgreSQL's CPU time is its backend's, so it is
+ * taken with parallel workers off (their processes' time is not seen); the wall clock runs with the defaults.
  */
 async function measure(db: Db, backendPid: number | undefined, label: string, run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
   const wall = await medianMs(label, RUNS, run);
-  const before = await cpuMs(db, backendPid);
-  for (let i = 0; i < RUNS; i++) await run();
-  return { wall, cpu: ((await cpuMs(db, backendPid)) - before) / RUNS };
+  if (backendPid !== undefined) await db.raw('SET max_parallel_workers_per_gather = 0');
+  try {
+    const before = await cpuMs(db, backendPid);
+    for (let i = 0; i < RUNS; i++) await run();
+    return { wall, cpu: ((await cpuMs(db, backendPid)) - before) / RUNS };
+  } finally {
+    if (backendPid !== undefined) await db.raw('RESET max_parallel_workers_per_gather');
+  }
+}
+
+/**
+ * The database: BENCH_DB=<file> (SQLite) or BENCH_PG_SCHEMA=<name> (PostgreSQL) keeps a filled one between runs
+ * (filled when empty; migrated by each run, so the code before and after a migration can be compared on the
+ * same data); otherwise a fresh one, dropped at the end.
+ */
+async function open(dir: string): Promise<{ db: Db; cleanup: () => Promise<void> }> {
+  const keepFile = BENCH_PG_URL ? undefined : process.env.BENCH_DB;
+  const keepSchema = BENCH_PG_URL ? process.env.BENCH_PG_SCHEMA : undefined;
+  const done = async (db: Db) => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); };
+  if (keepFile) {
+    const db = createDb('sqlite:' + path.resolve(keepFile));
+    return { db, cleanup: () => done(db) };
+  }
+  if (keepSchema) {
+    const admin = createDb(BENCH_PG_URL!, { poolMax: 1 });
+    await admin.raw('CREATE SCHEMA IF NOT EXISTS ??', [keepSchema]);
+    await admin.destroy();
+    const db = createDb(BENCH_PG_URL!, { searchPath: keepSchema });
+    return { db, cleanup: () => done(db) };
+  }
+  return freshBenchDb(dir);
 }
 
 async function main(): Promise<void> {
-  const keep = BENCH_PG_URL ? undefined : process.env.BENCH_DB;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-outcomes-'));
-  const filled = !!keep && fs.existsSync(path.resolve(keep));
-  const { db, cleanup } = keep
-    ? { db: createDb('sqlite:' + path.resolve(keep)), cleanup: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } }
-    : await freshBenchDb(dir);
+  const { db, cleanup } = await open(fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-outcomes-')));
   try {
     await migrate(db);
     const t0 = performance.now();
-    if (!filled) await fill(db);
+    const [{ n: before }] = await db('courses').count({ n: '*' });
+    if (Number(before) === 0) await fill(db);
+    // a kept database just migrated: fresh statistics, and PostgreSQL's visibility map after rewritten rows
+    else await db.raw(BENCH_PG_URL ? 'VACUUM ANALYZE courses' : 'ANALYZE');
     const [{ n }] = await db('courses').count({ n: '*' });
     console.log(`${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite'}: ${n} courses ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up; load average ${load()}\n`);
 

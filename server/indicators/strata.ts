@@ -46,6 +46,11 @@ export interface GapRow {
 export function stratumSplit(type: StratumType): StratumSplit {
   if (type !== 'age_group') return { strata: strataOf(type), expression: (db) => db.raw('??', [`courses.${type}`]) };
   const expression = (db: Knex): Knex.Raw => {
+    // PostgreSQL: born after the referral date less N years (a date less an interval clips 29 February to the 28th)
+    if (isPostgres(db)) {
+      const under = (years: number) => `courses.birth_date > courses.referral_date - interval '${years} years'`;
+      return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ${under(60)} THEN '<60' WHEN ${under(70)} THEN '60-69' WHEN ${under(80)} THEN '70-79' ELSE '80+' END)`);
+    }
     const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
     return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END)`, [age, age, age]);
   };
