@@ -57,21 +57,24 @@ export function stratumSplit(type: StratumType): StratumSplit {
   return { strata: strataOf(type), expression, condition: (db, stratum) => ageGroupCondition(db, stratum) };
 }
 
-/** The lower and upper whole years (upper exclusive) of each age group. */
-const AGE_BOUNDS: Record<string, [number, number]> = { '<60': [-1e9, 60], '60-69': [60, 70], '70-79': [70, 80], '80+': [80, 1e9] };
+/** The lower and upper whole years (upper exclusive) of each age group; null: unbounded. */
+const AGE_BOUNDS: Record<string, [number | null, number | null]> = { '<60': [null, 60], '60-69': [60, 70], '70-79': [70, 80], '80+': [80, null] };
 
 /**
- * The course lies in the age group, tested with one cheap expression per row: whole years between the dates as
- * YYYYMMDD integers, (referral − birth) div 10000, equal to ageInYears (year difference, less one before the
- * birthday; 29 February counts from 1 March) since the MMDD parts differ by less than 10000. NULL birth date: no group.
+ * The course lies in the age group, tested with one cheap expression per row: the dates as YYYYMMDD integers,
+ * whose difference d gives whole years as d div 10000, equal to ageInYears (year difference, less one before the
+ * birthday; 29 February counts from 1 March) since the MMDD parts differ by less than 10000; so age in [a, b) is
+ * d in [a·10000, b·10000 − 1], one BETWEEN that evaluates d once. NULL birth date: in no group.
  */
 function ageGroupCondition(db: Knex, stratum: string): Knex.Raw {
   const [low, high] = AGE_BOUNDS[stratum];
   const asNumber = (column: string) => (isPostgres(db)
     ? db.raw(`CAST(to_char(??, 'YYYYMMDD') AS INTEGER)`, [column])
     : db.raw(`CAST(replace(??, '-', '') AS INTEGER)`, [column]));
-  const age = db.raw('((? - ?) / 10000)', [asNumber('courses.referral_date'), asNumber('courses.birth_date')]);
-  return db.raw('(? >= ? AND ? < ?)', [age, low, age, high]);
+  const difference = db.raw('(? - ?)', [asNumber('courses.referral_date'), asNumber('courses.birth_date')]);
+  if (low === null) return db.raw('(? < ?)', [difference, high! * 10000]);
+  if (high === null) return db.raw('(? >= ?)', [difference, low * 10000]);
+  return db.raw('(? BETWEEN ? AND ?)', [difference, low * 10000, high * 10000 - 1]);
 }
 
 /** A unit's counts in one stratum: the sum over its municipalities. */
