@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import { dbNumber } from '../db/codecs';
-import { ageInYears } from '../db/dialect';
+import { isPostgres } from '../db/connect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
 import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
-import { isPostgres } from '../db/connect';
 import { geography } from '../geography';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
@@ -54,44 +53,44 @@ export interface CountOptions {
 
 async function countTable(db: Knex, opts: CountOptions): Promise<CountsTable> {
   const table: CountsTable = new Map();
-  await eachGroup(db, { ...opts, strata: false }, (id, period, municipality, counts) => {
+  await eachGroup(db, opts, (id, period, municipality, counts) => {
     if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
     table.get(id)!.get(period)!.set(municipality, counts);
   });
   return table;
 }
 
-/** The strata of one course: sex, age group on referral_date and diagnosis group, as "F|60-69|ihd". */
-export type StratumKey = string;
-/** counts[indicatorId][periodCode][municipalityCode][stratumKey] */
-export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<StratumKey, Counts>>>>;
-
 /**
- * The counts of countByMunicipality split further by the course's sex, age group and diagnosis group, in the
- * same one grouped query per period-date column (every combination is a group; the stratum types are sums of
- * them). A course whose patient has no known sex or birth date lies in no sex or age stratum.
+ * How countStrata splits the counts (strata.ts), reading only `courses` so the covering indexes serve it: the
+ * strata counted, the course's stratum as a SQL expression (NULL or another value: in no stratum), and the same
+ * as a condition per stratum (`expression = stratum` unless a cheaper test is given).
  */
+export interface StratumSplit {
+  strata: readonly string[];
+  expression: (db: Knex) => Knex.Raw;
+  condition?: (db: Knex, stratum: string) => Knex.Raw;
+}
+/** counts[indicatorId][periodCode][municipalityCode][stratum] */
+export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<string, Counts>>>>;
+
+/** The counts of countByMunicipality split further into the strata of one stratum type, as grouped queries. */
 export async function countStrata(
   db: Knex,
-  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[] },
+  opts: { periods: Period[]; indicatorIds?: readonly IndicatorId[]; municipalityCodes?: readonly string[]; split: StratumSplit },
 ): Promise<StrataCountsTable> {
   const table: StrataCountsTable = new Map();
-  await eachGroup(db, { ...opts, strata: true }, (id, period, municipality, counts, key) => {
+  await eachGroup(db, opts, (id, period, municipality, counts, stratum) => {
     if (!table.has(id)) table.set(id, new Map(opts.periods.map((p) => [p.code, new Map()])));
     const byPeriod = table.get(id)!.get(period)!;
     if (!byPeriod.has(municipality)) byPeriod.set(municipality, new Map());
-    byPeriod.get(municipality)!.set(key!, counts);
+    byPeriod.get(municipality)!.set(stratum!, counts);
   });
   return table;
 }
 
-type GroupSink = (id: IndicatorId, period: string, municipality: string, counts: Counts, stratum?: StratumKey) => void;
+type GroupSink = (id: IndicatorId, period: string, municipality: string, counts: Counts, stratum?: string) => void;
 
-async function eachGroup(
-  db: Knex,
-  opts: CountOptions & { strata: boolean },
-  sink: GroupSink,
-): Promise<void> {
+async function eachGroup(db: Knex, opts: CountOptions & { split?: StratumSplit }, sink: GroupSink): Promise<void> {
   const definitions = INDICATORS.filter((d) => !opts.indicatorIds || opts.indicatorIds.includes(d.id));
   const byColumn = new Map<PeriodColumn, IndicatorDefinition[]>();
   for (const d of definitions) byColumn.set(d.periodColumn, [...(byColumn.get(d.periodColumn) ?? []), d]);
@@ -100,60 +99,85 @@ async function eachGroup(
   // covering index (municipality_code, period date, …) municipality by municipality, already in group order.
   const municipalityCodes = opts.municipalityCodes ?? (await geography(db)).country.municipalityCodes;
   for (const [column, group] of byColumn) {
-    // PostgreSQL hashes the period buckets (twice as fast as branches there); SQLite would sort, so it branches.
-    const bucketed = opts.strata || isPostgres(db);
-    // A group without a narrowed-to indicator needs only the kept periods (a branch per period skips the others).
-    const periods = bucketed && opts.narrow && !group.some((d) => opts.narrow!.indicatorIds.includes(d.id))
-      ? opts.periods.filter((p) => opts.narrow!.periodCodes.includes(p.code)) : opts.periods;
-    if (periods.length === 0) continue;
-    const rows = bucketed
-      ? await groupedCounts(db, column, group, periods, municipalityCodes, opts.strata, opts.narrow)
-      : await periodBranches(db, column, group, opts, municipalityCodes);
+    const { periods, rows } = await countsOf(db, column, group, opts, municipalityCodes);
     for (const row of rows) {
       if (row.period_index === null) continue; // between periods that are not contiguous
+      if (opts.split && (row.stratum === null || !opts.split.strata.includes(String(row.stratum)))) continue;
       if (dbNumber(row.courses) >= PACK_FACTOR) throw new RangeError(`More than ${PACK_FACTOR - 1} courses in one municipality and period`);
       const period = periods[dbNumber(row.period_index)];
-      const stratum = opts.strata ? `${row.s_sex ?? ''}|${row.s_age ?? ''}|${row.s_diagnosis ?? ''}` : undefined;
+      const stratum = opts.split ? String(row.stratum) : undefined;
       for (const d of group) if (row[d.id] !== null) sink(d.id, period.code, String(row.municipality_code), unpackCounts(row[d.id]), stratum);
     }
   }
 }
 
-/** indicators.md's age groups, whole years on referral_date. */
-export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
-
-function strataColumns(db: Knex): Knex.Raw[] {
-  const age = ageInYears(db, 'patients.birth_date', 'courses.referral_date');
-  return [
-    db.raw('patients.sex AS s_sex'),
-    db.raw(`CASE WHEN patients.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END AS s_age`, [age, age, age]),
-    db.raw('courses.diagnosis_group AS s_diagnosis'),
-  ];
+/**
+ * The grouped rows of one period-date group and the periods their `period_index` points into. Strata: one
+ * query per stratum type (strataCounts). Otherwise PostgreSQL hashes period buckets (twice as fast as branches
+ * there) and SQLite, which would sort a computed bucket, reads one UNION ALL branch per period (periodBranches).
+ */
+async function countsOf(
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], opts: CountOptions & { split?: StratumSplit },
+  municipalityCodes: readonly string[],
+): Promise<{ periods: Period[]; rows: Record<string, unknown>[] }> {
+  if (opts.split) return { periods: opts.periods, rows: await strataCounts(db, column, group, opts.periods, municipalityCodes, opts.split) };
+  if (!isPostgres(db)) return { periods: opts.periods, rows: await periodBranches(db, column, group, opts, municipalityCodes) };
+  const narrow = opts.narrow;
+  // A group without a narrowed-to indicator needs only the kept periods.
+  const periods = narrow && !group.some((d) => narrow.indicatorIds.includes(d.id))
+    ? opts.periods.filter((p) => narrow.periodCodes.includes(p.code)) : opts.periods;
+  if (periods.length === 0) return { periods, rows: [] };
+  const query = countsQuery(db, column, group, periods, municipalityCodes, (d) => narrowed(db, column, d, periods, narrow))
+    .select(periodIndexColumn(db, column, periods));
+  if (periods.length > 1) query.groupBy('period_index');
+  return { periods, rows: await query };
 }
 
+/** SQLite's limit on the branches of one compound SELECT is 500; beyond this many, one pass with bucket columns. */
+const MAX_BRANCHES = 100;
+
 /**
- * One grouped query for the indicators sharing a period date: per municipality (and period, for several) one
- * packed SUM per indicator, each condition evaluated once per row; the periods are a bucket column, so a trend
- * of eight quarters costs no more queries than one year.
+ * The grouped counts of the indicators sharing a period date split by one stratum type: per municipality, period
+ * and stratum one packed SUM per indicator, each condition evaluated once per row. PostgreSQL hashes the groups, so
+ * one pass with a period and a stratum bucket column. SQLite groups by sorting unless the rows arrive in group
+ * order, and that sort (a temp B-tree of every row read) cost more than the counting itself (bench/outcomes.ts):
+ * there one branch per (period, stratum), joined by UNION ALL in one query, each grouped only by municipality and
+ * read in the covering index's (municipality_code, period date) order, so none sorts.
  */
-function groupedCounts(
-  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], strata: boolean,
-  narrow?: CountOptions['narrow'],
+async function strataCounts(
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], split: StratumSplit,
 ): Promise<Record<string, unknown>[]> {
-  const periodIndex = periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
+  if (!isPostgres(db) && periods.length * split.strata.length <= MAX_BRANCHES) {
+    const branches = periods.flatMap((p, i) => split.strata.map((stratum) => countsQuery(db, column, group, [p], municipalityCodes)
+      .select(db.raw('? AS period_index', [i]), db.raw('? AS stratum', [stratum]))
+      .andWhere(split.condition?.(db, stratum) ?? db.raw('? = ?', [split.expression(db), stratum]))));
+    return unionAll(db, branches);
+  }
+  const query = countsQuery(db, column, group, periods, municipalityCodes).select(periodIndexColumn(db, column, periods));
+  if (periods.length > 1) query.groupBy('period_index');
+  return query.select(db.raw('? AS stratum', [split.expression(db)])).groupBy('stratum');
+}
+
+/** The period bucket of a row: the index in `periods` of the period holding its period date (NULL between them). */
+function periodIndexColumn(db: Knex, column: PeriodColumn, periods: Period[]): Knex.Raw {
+  return periods.length === 1 ? db.raw('0 AS period_index') : db.raw(
     `CASE ${periods.map(() => 'WHEN ?? BETWEEN ? AND ? THEN ?').join(' ')} END AS period_index`,
     periods.flatMap((p, i) => [column, p.first, p.last, i]),
   );
-  const query = db('courses')
-    .select('courses.municipality_code', periodIndex, db.raw('COUNT(*) AS courses'))
-    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [narrowed(db, column, d, periods, narrow), d.id])))
+}
+
+/** The grouped count per municipality of the courses (not annulled) whose period date lies in the periods' span. */
+function countsQuery(
+  db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[],
+  value: (d: IndicatorDefinition) => Knex.Raw = (d) => packedCountsSql(db, d),
+): Knex.QueryBuilder {
+  return db('courses')
+    .select('courses.municipality_code', db.raw('COUNT(*) AS courses'))
+    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [value(d), d.id])))
     .whereIn('courses.municipality_code', municipalityCodes)
     .andWhere(notAnnulled(db))
     .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
     .groupBy('courses.municipality_code');
-  if (periods.length > 1) query.groupBy('period_index');
-  if (strata) query.join('patients', 'patients.id', 'courses.patient_id').select(strataColumns(db)).groupBy('s_sex', 's_age', 's_diagnosis');
-  return query;
 }
 
 /** An indicator's packed value, or (outside `narrow`'s indicators) only on rows of its periods, else NULL. */
@@ -178,20 +202,20 @@ async function periodBranches(
     const wanted = opts.narrow && !opts.narrow.periodCodes.includes(p.code) ? opts.narrow.indicatorIds : undefined;
     const counted = group.filter((d) => !wanted || wanted.includes(d.id));
     if (counted.length === 0) return null;
-    return db('courses')
-      .select('courses.municipality_code', db.raw(`${Number(i)} AS period_index`), db.raw('COUNT(*) AS courses'))
-      .select(group.map((d) => (counted.includes(d)
-        ? db.raw('CAST(SUM(?) AS TEXT) AS ??', [packedCountsSql(db, d), d.id])
-        : db.raw('CAST(NULL AS TEXT) AS ??', [d.id]))))
-      .whereIn('courses.municipality_code', municipalityCodes)
-      .andWhere(notAnnulled(db))
-      .whereBetween(`courses.${column}`, [p.first, p.last])
-      .groupBy('courses.municipality_code');
+    return countsQuery(db, column, group, [p], municipalityCodes,
+      (d) => (counted.includes(d) ? packedCountsSql(db, d) : db.raw('NULL')))
+      .select(db.raw(`${Number(i)} AS period_index`));
   }).filter((b) => b !== null);
+  return unionAll(db, branches);
+}
+
+/**
+ * Grouped branches as one statement joined by hand: knex's unionAll would move the first branch's GROUP BY behind
+ * the union, and SQLite refuses parenthesised branches.
+ */
+async function unionAll(db: Knex, branches: Knex.QueryBuilder[]): Promise<Record<string, unknown>[]> {
   if (branches.length === 0) return [];
   if (branches.length === 1) return await branches[0];
-  // Bare branches joined by hand: knex's unionAll would move the first branch's GROUP BY behind the union,
-  // and SQLite refuses parenthesised branches.
   const compiled = branches.map((q) => q.toSQL());
   const result = await db.raw(compiled.map((c) => c.sql).join(' UNION ALL '), compiled.flatMap((c) => c.bindings as Knex.Value[]));
   return Array.isArray(result) ? result : result.rows;

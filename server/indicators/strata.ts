@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { codesOf } from '../courses';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
-import { AGE_GROUPS, Counts, countStrata, StrataCountsTable, ZERO_COUNTS } from './compute';
+import { isPostgres } from '../db/connect';
+import { ageInYears } from '../db/dialect';
+import { Counts, countStrata, StrataCountsTable, StratumSplit, ZERO_COUNTS } from './compute';
 import { INDICATORS, IndicatorId } from './definitions';
 import { newcombeGap } from './fair-stats';
 import { parsePeriod, Period } from './periods';
@@ -13,6 +15,9 @@ import { listUnits, type Unit, type UnitType } from '../geography';
 /** indicators.md "Equality in health (strata)": the stratum types and their strata, in order. */
 export const STRATUM_TYPES = ['sex', 'age_group', 'diagnosis_group'] as const;
 export type StratumType = (typeof STRATUM_TYPES)[number];
+
+/** indicators.md's age groups, whole years on referral_date. */
+export const AGE_GROUPS = ['<60', '60-69', '70-79', '80+'] as const;
 
 export function strataOf(type: StratumType): readonly string[] {
   if (type === 'sex') return ['F', 'M'];
@@ -33,21 +38,57 @@ export interface GapRow {
   gap: number | null; gap_low: number | null; gap_high: number | null; significant: boolean | null;
 }
 
-const POSITION: Record<StratumType, number> = { sex: 0, age_group: 1, diagnosis_group: 2 };
+/**
+ * The course's stratum of a type, as SQL on the course row alone: `sex` and `birth_date` are the patient's, carried
+ * on the course by the database (migration 20261201110000); the age group is whole years on referral_date; NULL
+ * (no stratum) when unknown.
+ */
+export function stratumSplit(type: StratumType): StratumSplit {
+  if (type !== 'age_group') return { strata: strataOf(type), expression: (db) => db.raw('??', [`courses.${type}`]) };
+  const expression = (db: Knex): Knex.Raw => {
+    // PostgreSQL: born after the referral date less N years (a date less an interval clips 29 February to the 28th)
+    if (isPostgres(db)) {
+      const under = (years: number) => `courses.birth_date > courses.referral_date - interval '${years} years'`;
+      return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ${under(60)} THEN '<60' WHEN ${under(70)} THEN '60-69' WHEN ${under(80)} THEN '70-79' ELSE '80+' END)`);
+    }
+    const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
+    return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END)`, [age, age, age]);
+  };
+  return { strata: strataOf(type), expression, condition: (db, stratum) => ageGroupCondition(db, stratum) };
+}
 
-/** A unit's counts in one stratum: the sum over its municipalities and over the stratum keys that hold it. */
-export function stratumCounts(table: StrataCountsTable, id: IndicatorId, period: Period, unit: Unit, type: StratumType, stratum: string): Counts {
+/** The lower and upper whole years (upper exclusive) of each age group; null: unbounded. */
+const AGE_BOUNDS: Record<string, [number | null, number | null]> = { '<60': [null, 60], '60-69': [60, 70], '70-79': [70, 80], '80+': [80, null] };
+
+/**
+ * The course lies in the age group, tested with one cheap expression per row: the dates as YYYYMMDD integers,
+ * whose difference d gives whole years as d div 10000, equal to ageInYears (year difference, less one before the
+ * birthday; 29 February counts from 1 March) since the MMDD parts differ by less than 10000; so age in [a, b) is
+ * d in [a·10000, b·10000 − 1], one BETWEEN that evaluates d once. NULL birth date: in no group.
+ */
+function ageGroupCondition(db: Knex, stratum: string): Knex.Raw {
+  const [low, high] = AGE_BOUNDS[stratum];
+  const asNumber = (column: string) => (isPostgres(db)
+    ? db.raw(`CAST(to_char(??, 'YYYYMMDD') AS INTEGER)`, [column])
+    : db.raw(`CAST(replace(??, '-', '') AS INTEGER)`, [column]));
+  const difference = db.raw('(? - ?)', [asNumber('courses.referral_date'), asNumber('courses.birth_date')]);
+  if (low === null) return db.raw('(? < ?)', [difference, high! * 10000]);
+  if (high === null) return db.raw('(? >= ?)', [difference, low * 10000]);
+  return db.raw('(? BETWEEN ? AND ?)', [difference, low * 10000, high * 10000 - 1]);
+}
+
+/** A unit's counts in one stratum: the sum over its municipalities. */
+export function stratumCounts(table: StrataCountsTable, id: IndicatorId, period: Period, unit: Unit, stratum: string): Counts {
   const total = { ...ZERO_COUNTS };
   const byMunicipality = table.get(id)?.get(period.code);
   if (!byMunicipality) return total;
   const codes = unit.unitType === 'country' ? [...byMunicipality.keys()] : unit.municipalityCodes;
   for (const code of codes) {
-    for (const [key, c] of byMunicipality.get(code) ?? []) {
-      if (key.split('|')[POSITION[type]] !== stratum) continue;
-      total.numerator += c.numerator;
-      total.denominator += c.denominator;
-      total.missing += c.missing;
-    }
+    const c = byMunicipality.get(code)?.get(stratum);
+    if (!c) continue;
+    total.numerator += c.numerator;
+    total.denominator += c.denominator;
+    total.missing += c.missing;
   }
   return total;
 }
@@ -60,7 +101,8 @@ export interface StrataQuery {
 /**
  * Results per stratum for every unit of a type (or one) and indicator (or some) in one period — rows by
  * indicator, unit, then stratum in indicators.md's order, every stratum with a row — from one grouped query per
- * period-date column. Unrounded and not hidden: the caller hides (hideStrata). Unknown unit → no rows.
+ * period-date column (countStrata) reading only `courses`. Unrounded and not hidden: the caller hides
+ * (hideStrata). Unknown unit → no rows.
  */
 export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumResult[]> {
   const period = parsePeriod(q.period);
@@ -69,12 +111,12 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
   const definitions = INDICATORS.filter((d) => !q.indicatorIds || q.indicatorIds.includes(d.id));
   const restrictTo = q.unitCode === undefined || q.unitType === 'country' ? undefined : units[0].municipalityCodes;
   const [table, standards] = await Promise.all([
-    countStrata(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo }),
+    countStrata(db, { periods: [period], indicatorIds: definitions.map((d) => d.id), municipalityCodes: restrictTo, split: stratumSplit(q.stratumType) }),
     listStandards(db),
   ]);
   const computedAt = nowIso(q.now);
   return definitions.flatMap((d) => units.flatMap((u) => strataOf(q.stratumType).map((stratum): StratumResult => {
-    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, q.stratumType, stratum), standards, q.lang ?? 'da', computedAt);
+    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
     return { ...r, stratum_type: q.stratumType, stratum };
   })));
 }

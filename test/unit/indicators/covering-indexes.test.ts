@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { STRATUM_INPUTS } from '../../../migrations/20261201110000_courses_carry_stratum_inputs';
 import { columnsOf } from '../../../server/indicators/conditions';
 import { INDICATORS } from '../../../server/indicators/definitions';
 
@@ -30,6 +31,13 @@ describe('indicator covering indexes', () => {
       expect(index, `index for ${d.periodColumn}`).to.not.equal(undefined);
       expect(index!.columns[0]).to.equal('municipality_code');
       expect(index!.columns, d.id).to.include.members(needed);
+    }
+  });
+
+  it('hold the strata\'s inputs (sex and birth date carried on the course, referral_date, diagnosis_group), not patient_id', () => {
+    for (const index of currentIndexes()) {
+      expect(index.columns, index.name).to.include.members([...STRATUM_INPUTS, 'referral_date', 'diagnosis_group']);
+      expect(index.columns, index.name).to.not.include('patient_id');
     }
   });
 });
