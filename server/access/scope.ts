@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { geography, type UnitType } from '../geography';
-import { hospital, isDepartmentCode } from '../geography/hospitals';
+import { geography, type UnitType, hospital, isDepartmentCode } from '../geography';
 
 /**
  * A user's scope: one municipality (3 digits), one region (4 digits), the whole country, or one hospital department

@@ -3,7 +3,7 @@ import { geography } from './load';
 import type { Unit, UnitType } from './model';
 
 /**
- * server/geography: the owner of municipalities, clusters and regions (indicators.md "Units"). The table is read
+ * server/geography: the owner of municipalities, clusters, regions (indicators.md "Units") and hospital departments. The table is read
  * once per database handle; everything else (units, names, labels, containment) is answered from memory.
  * Writers of `municipalities` call invalidateGeography(db) after their change.
  */
@@ -21,3 +21,10 @@ export async function listUnits(db: Knex, unitType: UnitType): Promise<readonly 
 export async function findUnit(db: Knex, unitType: UnitType, code: string): Promise<Unit | null> {
   return (await geography(db)).unit(unitType, code);
 }
+
+// Hospital departments (pathway.md §1): read once per handle, changed by the admin page and the CLI.
+export {
+  addHospital, deactivateHospital, forgetHospitals, hospital, hospitals, isDepartmentCode, municipalityCoverage,
+  recodeHospital, regionsAndClusters, setHospital, setRegisteringSince, SOR_STATUSES,
+  type Hospital, type HospitalInput, type MunicipalityCoverage, type SorStatus,
+} from './hospitals';

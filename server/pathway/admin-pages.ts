@@ -4,7 +4,7 @@ import { requireAccess } from '../access';
 import {
   addHospital, deactivateHospital, hospital, hospitals, municipalityCoverage, recodeHospital, regionsAndClusters, setHospital,
   setRegisteringSince, SOR_STATUSES, type SorStatus,
-} from '../geography/hospitals';
+} from '../geography';
 import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
 import { formErrorView, typedValues } from '../http/forms';

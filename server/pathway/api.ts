@@ -5,7 +5,7 @@ import type { AppContext } from '../http/context';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../http/errors';
 import { t } from '../i18n';
 import { today } from '../time';
-import { hospitals } from '../geography/hospitals';
+import { hospitals } from '../geography';
 import { requireAccess, userOf } from '../access';
 import { requireAny } from './gate';
 import { listReferrals, referralJson, type ReferralListFilter, type ReferralRow, referralsInReach } from './referral-queries';

@@ -6,7 +6,7 @@ import type { AppContext } from '../http/context';
 import { Invalid, NotFound } from '../http/errors';
 import { t } from '../i18n';
 import { daysBetween, formatDateDanish, today } from '../time';
-import { hospitals } from '../geography/hospitals';
+import { hospitals } from '../geography';
 import { isoDate, listReferrals, OVERDUE_FROM_DAY, referralsInReach, REFERRAL_PAGE_SIZE, type ReferralRow } from './referral-queries';
 import { decryptCpr } from '../patients';
 import { hospitalPages } from './hospital-pages';

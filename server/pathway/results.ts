@@ -3,10 +3,9 @@ import { indicatorScope, onlyHospital, type CurrentUser, unitInsideScope, whereS
 import { NotFound, Invalid } from '../http/errors';
 import { isPeriodCode, lastQuarterOf, parsePeriod, quartersEndingWith, type Period } from '../indicators/periods';
 import { isFewData, proportion, wilsonInterval } from '../indicators/stats';
-import { listUnits, type Unit } from '../geography';
+import { listUnits, type Unit, hospitals } from '../geography';
 import { nowIso, today as todayInDenmark } from '../time';
 import { countCells, pool, RESULTS, STAGES, type Cell } from './counts';
-import { hospitals } from '../geography/hospitals';
 import { LOST_AFTER_DAYS } from './referral-queries';
 
 /** Pathway results (pathway.md §5, §7): one row per unit × period, "få data" hidden outside the user's scope. */

@@ -1,7 +1,7 @@
 import { Invalid, NotFound } from '../../http/errors';
 import {
   addHospital, deactivateHospital, hospitals, recodeHospital, setHospital, type SorStatus,
-} from '../../geography/hospitals';
+} from '../../geography';
 import { CLI_ACTOR, CliFailure, parseOptions, UsageError, wantsHelp, type CliCommand } from '../command';
 
 const USAGE = `Brug: npm run cli -- hospital list

@@ -1,5 +1,5 @@
 import { Invalid, NotFound } from '../../http/errors';
-import { setRegisteringSince } from '../../geography/hospitals';
+import { setRegisteringSince } from '../../geography';
 import { isIsoDate } from '../../time';
 import { CLI_ACTOR, CliFailure, parseOptions, UsageError, wantsHelp, type CliCommand } from '../command';
 

@@ -3,7 +3,7 @@ import type { CliContext } from '../../../server/cli/command';
 import { COMMANDS } from '../../../server/cli/index';
 import { runCli } from '../../../server/cli/run';
 import type { Db } from '../../../server/db/connect';
-import { hospitals } from '../../../server/geography/hospitals';
+import { hospitals } from '../../../server/geography';
 import { createUser, testConfig } from '../../helpers/app';
 import { freshDb, testEngine } from '../../helpers/db';
 
