@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     const strata = skip ? NaN : await medianMs('strata: 14 indicators × 98 municipalities × 2025 (age group)', RUNS, () =>
       computeStrata(db, { period: '2025', unitType: 'municipality', stratumType: 'age_group' }));
     const warnings = skip ? NaN : await medianMs('warnings: DK + 98 municipalities × 14 indicators, 12 quarters', RUNS, () =>
-      computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY, fresh: true }));
+      computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY }));
     const trend = await medianMs('trend: HK03, Danmark, 8 quarters of 2025', RUNS, () =>
       computeTrend(db, { period, unit: country, indicatorId: 'HK03', today: TODAY }));
     const ratio = (x: number) => `${(x / plain).toFixed(2)}×`;

@@ -172,7 +172,7 @@ async function main(): Promise<void> {
 async function bench(db: Db): Promise<void> {
   const country = (await listUnits(db, 'country'))[0];
   const strataOf = (stratumType: StratumType) => () => computeStrata(db, { period: '2025', unitType: 'municipality', stratumType });
-  const warnings = () => computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY, fresh: true });
+  const warnings = () => computeWarnings(db, { ownUnit: country, municipalityCodes: country.municipalityCodes, inside: () => true, today: TODAY });
 
   const backendPid = isPostgres(db) ? Number((await db.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid) : undefined;
   const m = (label: string, run: () => Promise<unknown>) => measure(db, backendPid, label, run);

@@ -74,27 +74,6 @@ export async function computeSpc(db: Knex, query: {
   return chartFromTable(table, query.indicatorId, query.unit, quarters, allQuarters, query.inside);
 }
 
-/** How long the warnings' counts of all municipalities are shared by every request (they cover past quarters). */
-export const WARNING_COUNTS_TTL_MS = 5 * 60_000;
-const countsCache = new WeakMap<object, Map<string, { at: number; table: Promise<CountsTable> }>>();
-
-/**
- * Every indicator's counts per municipality for the quarters, from the grouped queries, shared for a few minutes
- * per database handle: the dashboard of every region and DK user needs them, and they change only when a past
- * quarter's course is registered late (then at most WARNING_COUNTS_TTL_MS behind). The promise is cached.
- */
-function quarterCounts(db: Knex, quarters: Period[]): Promise<CountsTable> {
-  let byKey = countsCache.get(db.client);
-  if (!byKey) countsCache.set(db.client, (byKey = new Map()));
-  const key = quarters.map((q) => q.code).join(',');
-  const hit = byKey.get(key);
-  if (hit && Date.now() - hit.at < WARNING_COUNTS_TTL_MS) return hit.table;
-  const table = countByMunicipality(db, { periods: quarters });
-  byKey.set(key, { at: Date.now(), table });
-  table.catch(() => byKey!.delete(key));
-  return table;
-}
-
 export interface WarningItem { indicator_id: IndicatorId; unit_type: UnitType; unit_code: string; period: string; signal: Signal }
 
 /**
@@ -105,8 +84,6 @@ export interface WarningItem { indicator_id: IndicatorId; unit_type: UnitType; u
  */
 export async function computeWarnings(db: Knex, query: {
   ownUnit: Unit; municipalityCodes: readonly string[]; inside: InsideTest; today?: string; now?: Date;
-  /** count afresh instead of sharing the last few minutes' counts (the bench) */
-  fresh?: boolean;
 }): Promise<WarningItem[]> {
   const municipalities = (await listUnits(db, 'municipality')).filter((m) => query.municipalityCodes.includes(m.code));
   const units = [query.ownUnit, ...municipalities.filter((m) => !(query.ownUnit.unitType === 'municipality' && m.code === query.ownUnit.code))];
