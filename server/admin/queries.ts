@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { type Role, Scope, scopeContains, whereScopeCodesInScope } from '../access';
-import { codeAndName, geography } from '../geography';
+import { codeAndName, geography, hospitals } from '../geography';
 import { dbBool } from '../db/codecs';
 import { byteOrder, containsPattern, danishSortKey, foldText } from '../db/danish';
 
@@ -88,7 +88,7 @@ export async function getTokenInScope(db: Knex | Knex.Transaction, scope: Scope,
 export interface ScopeChoice { code: string; label: string }
 export interface ScopeGroup { label: string; choices: ScopeChoice[] }
 
-/** The scopes an admin may grant, grouped by region for the form's select. */
+/** The scopes an admin may grant, grouped by region for the form's select: the region, its municipalities, its departments. */
 export async function grantableScopes(db: Knex, scope: Scope, countryLabel: string): Promise<ScopeGroup[]> {
   type Row = { code: string; name: string; region_code: string; region_name: string };
   const key = (r: Row) => `${r.region_code}|${danishSortKey(r.name)}`;
@@ -96,6 +96,8 @@ export async function grantableScopes(db: Knex, scope: Scope, countryLabel: stri
   const rows = (await geography(db)).municipalities
     .map((m): Row => ({ code: m.code, name: m.name, region_code: m.regionCode, region_name: m.regionName }))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // A hospital user's scope is its department (pathway.md §2); inactive departments are granted no new users.
+  const departments = (await hospitals(db)).filter((h) => h.active);
   const groups: ScopeGroup[] = [];
   if (scope.kind === 'country') groups.push({ label: countryLabel, choices: [{ code: 'DK', label: 'DK – ' + countryLabel }] });
   for (const regionCode of [...new Set(rows.map((r) => r.region_code))]) {
@@ -105,6 +107,9 @@ export async function grantableScopes(db: Knex, scope: Scope, countryLabel: stri
     if (scopeContains(scope, { kind: 'region', code: regionCode })) choices.push({ code: regionCode, label: `${regionCode} – ${regionName}` });
     for (const m of inRegion) {
       if (scopeContains(scope, { kind: 'municipality', code: m.code, regionCode })) choices.push({ code: m.code, label: `${m.code} – ${m.name}` });
+    }
+    for (const h of departments.filter((d) => d.region_code === regionCode)) {
+      if (scopeContains(scope, { kind: 'department', code: h.sor_code, regionCode })) choices.push({ code: h.sor_code, label: `${h.sor_code} – ${h.name}` });
     }
     if (choices.length) groups.push({ label: regionName, choices });
   }

@@ -13,7 +13,8 @@ const roles = z.preprocess(
 ).transform((list) => [...new Set(list)].sort());
 
 const email = text('email_required', 254).toLowerCase().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'email_invalid');
-const scope = text('scope_required', 4);
+/** DK, a region (4), a municipality (3) or a hospital department's SOR code (pathway.md §2: up to 18). */
+const scope = text('scope_required', 18);
 
 export const userCreateSchema = z.object({
   email,

@@ -517,6 +517,8 @@ export const da = {
       },
     },
     labels: {
+      // derived (completeness.ts), read by HK11 and its drill-down reason
+      complete: 'Data komplet',
       cpr: 'CPR-nummer',
       patient_name: 'Navn',
       municipality_code: 'Kommune',

@@ -515,6 +515,8 @@ export const en: typeof da = {
       },
     },
     labels: {
+      // derived (completeness.ts), read by HK11 and its drill-down reason
+      complete: 'Data complete',
       cpr: 'CPR number',
       patient_name: 'Name',
       municipality_code: 'Municipality',

@@ -1,6 +1,7 @@
 import { parseInput, userCreateSchema } from '../../admin/schemas';
 import { createUser } from '../../admin/service';
 import { t } from '../../i18n';
+import { ROLES } from '../../access';
 import { unlinkOidc } from '../../auth';
 import { CLI_ACTOR, CliCommand, CliContext, CliFailure, cliText, parseOptions, UsageError, wantsHelp } from '../command';
 
@@ -9,8 +10,9 @@ const USAGE = `Brug: npm run cli -- user create --email E --name N --roles R[,R�
 Opretter en bruger.
   --email     brugerens e-mail (login)
   --name      brugerens navn
-  --roles     en eller flere af therapist, quality, exporter, admin, adskilt af komma
-  --scope     kommunekode (fx 751), regionskode (fx 1082) eller DK; therapist kræver en kommune
+  --roles     en eller flere af ${ROLES.join(', ')}, adskilt af komma
+  --scope     kommunekode (fx 751), regionskode (fx 1082), en hospitalsafdelings SOR-kode (fx P108201) eller DK;
+              therapist kræver en kommune, hospital en afdeling, en region eller DK
   --password  mindst 12 tegn; uden den udskrives en engangsadgangskode, som skal skiftes ved første login
 
        npm run cli -- user unlink-oidc --email E

@@ -138,6 +138,25 @@ describe('admin: users', () => {
     });
   });
 
+  it('a hospital user with a department scope is created and edited as any other: the form offers the departments', async () => {
+    const form = await dk.agent.get('/admin/brugere/ny');
+    expect(form.text).to.match(/<option value="P108201"[^>]*>P108201 – Aarhus Universitetshospital/);
+    const email = randomEmail('afdeling');
+
+    const created = await dk.agent.post('/admin/brugere/ny').type('form')
+      .send({ _csrf: dk.csrf, email, name: 'Afdeling', roles: ['hospital'], scope: 'P108201' });
+
+    expect(created.status).to.equal(200);
+    const user = await t.db('users').where('email', email).first();
+    expect(user.scope).to.equal('P108201');
+    const page = await dk.agent.get(`/admin/brugere/${user.id}`);
+    expect(page.text).to.match(/<option value="P108201" selected/);
+    const saved = await dk.agent.post(`/admin/brugere/${user.id}`).type('form')
+      .send({ _csrf: dk.csrf, name: 'Afdeling omdøbt', roles: ['hospital'], scope: 'P108201' });
+    expect(saved.status).to.equal(303);
+    expect((await t.db('users').where('id', user.id).first()).name).to.equal('Afdeling omdøbt');
+  });
+
   it('an admin of 751 cannot move a 751 user to the region: 400, unchanged', async () => {
     const id = await createUser(t.db, { email: randomEmail('move'), roles: ['quality'], scope: '751' });
 

@@ -92,6 +92,13 @@ describe('command line', () => {
     expect(Boolean(user.must_change_password)).to.equal(false);
   });
 
+  it('user create takes a hospital department\'s SOR code as the scope of a hospital user (pathway.md §7)', async () => {
+    const run = await cli('user', 'create', '--email', 'afdeling@test.dk', '--name', 'Afdeling', '--roles', 'hospital', '--scope', 'P108201', '--password', 'et-langt-kodeord');
+
+    expect(run.code, run.err.join('\n')).to.equal(0);
+    expect((await db('users').where('email', 'afdeling@test.dk').first()).scope).to.equal('P108201');
+  });
+
   it('user unlink-oidc frees a linked account (audited as cli); an unlinked one exits 1 with a message', async () => {
     await cli('user', 'create', '--email', 'linket@test.dk', '--name', 'Linket', '--roles', 'quality', '--scope', '751');
     await db('users').where('email', 'linket@test.dk').update({ oidc_issuer: 'https://login.test.dk', oidc_sub: 'abc-123' });
