@@ -42,14 +42,14 @@ const PG_TRIGGERS = [
    BEGIN
      SELECT p.sex, p.birth_date INTO NEW.sex, NEW.birth_date FROM patients p WHERE p.id = NEW.patient_id;
      RETURN NEW;
-   END $$ LANGUAGE plpgsql`,
+   END $$ LANGUAGE plpgsql SET search_path FROM CURRENT`,
   `CREATE TRIGGER courses_stratum_inputs BEFORE INSERT OR UPDATE OF patient_id, sex, birth_date ON courses
    FOR EACH ROW EXECUTE FUNCTION courses_stratum_inputs()`,
   `CREATE FUNCTION patients_stratum_inputs() RETURNS trigger AS $$
    BEGIN
      UPDATE courses SET sex = NEW.sex, birth_date = NEW.birth_date WHERE patient_id = NEW.id;
      RETURN NULL;
-   END $$ LANGUAGE plpgsql`,
+   END $$ LANGUAGE plpgsql SET search_path FROM CURRENT`,
   `CREATE TRIGGER patients_stratum_inputs AFTER UPDATE OF sex, birth_date ON patients FOR EACH ROW
    WHEN (OLD.sex IS DISTINCT FROM NEW.sex OR OLD.birth_date IS DISTINCT FROM NEW.birth_date)
    EXECUTE FUNCTION patients_stratum_inputs()`,

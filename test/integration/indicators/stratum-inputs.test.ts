@@ -41,6 +41,19 @@ describe(`courses carry their patient's sex and birth date for the strata (${tes
     expect(await carried(db, courseId)).to.deep.equal({ sex: 'M', birth_date: '1944-12-31' });
   });
 
+  it('the triggers find their tables whatever the session\'s search_path (a COPY from psql, another schema): PostgreSQL', async function () {
+    if (testEngine !== 'pg') this.skip();
+    const db = await freshDb();
+    const course = await createCourse(await scopeFor(db), aCourse({ cpr: WOMAN_1950 }));
+    await db.transaction(async (trx) => {
+      const schema = (await trx.raw('SELECT current_schema() AS s')).rows[0].s as string;
+      await trx.raw('SET LOCAL search_path TO pg_catalog');
+      await trx.raw('UPDATE ??.courses SET sex = NULL WHERE id = ?', [schema, course.id]);
+      await trx.raw('UPDATE ??.patients SET sex = ? WHERE id = (SELECT patient_id FROM ??.courses WHERE id = ?)', [schema, 'M', schema, course.id]);
+    });
+    expect((await carried(db, course.id)).sex).to.equal('M');
+  });
+
   it('a CPR correction moves the course to the corrected patient\'s sex and age group, in the strata too', async () => {
     const db = await freshDb();
     const cs = await scopeFor(db);
