@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../server/demo/users';
 import { loginAs } from '../helpers/app';
-import { launchBrowser, logIn, type RunningServer, startServer } from '../helpers/browser';
+import { browserSuite, logIn } from '../helpers/browser';
 import { createThroughForm, INDSATSER, OPSTART, saveSection } from '../http/courses/pages-helpers';
 
 const PASSWORD = 'hjerte-demo-1234';
@@ -132,31 +132,23 @@ async function crawl(page: Page, base: string, role: string, findings: Finding[]
  */
 describe('browser: accessibility (axe-core) and unique ids on every page of every demo role', function () {
   this.timeout(900_000);
-  let browser: Browser;
-  let server: RunningServer;
   let base: string;
   const findings: Finding[] = [];
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    base = server.url;
-    const api = await loginAs(server.app, 'terapeut.aarhus@demo.dk');
+  const suite = browserSuite(async () => {
+    base = suite.server.url;
+    const api = await loginAs(suite.server.app, 'terapeut.aarhus@demo.dk');
     const full = await createThroughForm(api, '010170-1001', { patient_name: 'Åse Ørsted' });
     await saveSection(api, full, 'opstart', { ...OPSTART, test_type: 'none', test_start_value: '', test_not_done_reason: 'declined' });
     await saveSection(api, full, 'indsatser', { ...INDSATSER, psych_followup: 'none' });
     await createThroughForm(api, '020270-1002', { referral_date: '01.02.2024' });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const checked: Checked = new Map();
   for (const user of CRAWLED) {
     it(`${user.roles.join(', ')} (${user.email}): every page reached`, async () => {
       const started = Date.now();
-      const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } });
+      const context = await suite.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } });
       const page = await context.newPage();
       await logIn(page, base, user.email, PASSWORD);
       await crawl(page, base, user.email, findings, checked);
@@ -167,7 +159,7 @@ describe('browser: accessibility (axe-core) and unique ids on every page of ever
 
   it('therapist: the course page with every section open, and with a validation error shown', async () => {
     const role = 'terapeut.aarhus@demo.dk';
-    const page = await (await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
+    const page = await (await suite.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
     await logIn(page, base, role, PASSWORD);
     await page.goto(base + '/forloeb/1');
     await check(page, role, '/forloeb/1', findings, true);
@@ -181,7 +173,7 @@ describe('browser: accessibility (axe-core) and unique ids on every page of ever
 
   it('therapist: forms with a validation error shown (new course, annul, password)', async () => {
     const role = 'terapeut.aarhus@demo.dk';
-    const page = await (await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
+    const page = await (await suite.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
     await logIn(page, base, role, PASSWORD);
     await page.goto(base + '/forloeb/nyt');
     await page.fill('#cpr', '123');
@@ -207,7 +199,7 @@ describe('browser: accessibility (axe-core) and unique ids on every page of ever
 
   it('admin: the user form with errors', async () => {
     const role = 'admin@demo.dk';
-    const page = await (await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
+    const page = await (await suite.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
     await logIn(page, base, role, PASSWORD);
     await page.goto(base + '/admin/brugere/ny');
     await page.click('main form button.button-primary');
@@ -216,7 +208,7 @@ describe('browser: accessibility (axe-core) and unique ids on every page of ever
   });
 
   it('the login page, anonymous and with an error', async () => {
-    const page = await (await browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
+    const page = await (await suite.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } })).newPage();
     await page.goto(base + '/log-ind');
     await check(page, 'anonymous', '/log-ind', findings);
     await page.click('button[type=submit].button-primary');

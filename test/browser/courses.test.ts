@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, RunningServer, screenshot, startServer } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { browserSuite, logIn, screenshot } from '../helpers/browser';
 
 /** A CPR number nobody else uses in this run: born 1950–1989 on a random day, century digit 0–3. */
 function freshCpr(): string {
@@ -21,21 +21,13 @@ async function pick(page: Page, id: string): Promise<void> {
 
 describe('browser: a therapist registers a whole course', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: RunningServer;
   let base: string;
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    base = server.url;
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
+    base = suite.server.url;
   });
 
   it('creates a course with a fresh CPR, fills all four sections (one first wrong) and finds it complete in the list', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const cpr = freshCpr();
     await logIn(page, base, 'terapeut.aarhus@demo.dk', 'hjerte-demo-1234');
 
@@ -113,7 +105,7 @@ describe('browser: a therapist registers a whole course', function () {
     await shot(page, '6-worklist');
   });
   it('hides fields as they stop applying while the user types, and shows the course page in English', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await logIn(page, base, 'terapeut.aarhus@demo.dk', 'hjerte-demo-1234');
     await page.goto(base + '/forloeb/nyt');
     await page.fill('#cpr', freshCpr());

@@ -1,30 +1,21 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, logIn, RunningServer, screenshot, startServer } from '../helpers/browser';
+import { browserSuite, logIn, screenshot } from '../helpers/browser';
 import { TEST_PASSWORD } from '../helpers/app';
 import { course, holbaek, send } from '../integration/fhir/helpers';
 import * as s from '../integration/fhir/series';
 
 describe('browser: a course from the care record', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: RunningServer;
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
   });
 
   it('shows "fra omsorgsjournal", the therapist registers the missing tests, and a later bundle leaves them untouched', async () => {
-    const who = await holbaek(server.db);
-    await send(server.db, who, s.step1());
-    const id = (await send(server.db, who, s.step2())).courses[0].id;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await logIn(page, server.url, who.user.email, TEST_PASSWORD);
-    const courseUrl = `${server.url}/forloeb/${id}`;
+    const who = await holbaek(suite.server.db);
+    await send(suite.server.db, who, s.step1());
+    const id = (await send(suite.server.db, who, s.step2())).courses[0].id;
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, suite.server.url, who.user.email, TEST_PASSWORD);
+    const courseUrl = `${suite.server.url}/forloeb/${id}`;
 
     await page.goto(courseUrl);
     expect(await page.locator('[data-variable="start_date"] [data-source="fhir"]').count()).to.equal(1);
@@ -42,9 +33,9 @@ describe('browser: a course from the care record', function () {
     await page.fill('#training_planned', '24');
     await Promise.all([page.waitForURL(courseUrl + '#indsatser'), page.locator('section#indsatser button.button-primary').click()]);
 
-    const later = await send(server.db, who, s.step3a());
+    const later = await send(suite.server.db, who, s.step3a());
     await page.goto(courseUrl);
-    const c = await course(server.db, who, id);
+    const c = await course(suite.server.db, who, id);
 
     expect(later.status).to.equal(200);
     expect(c).to.include({ smoking_start: 'daily', hads_a_start: 9, hads_d_start: 5, test_type: '6mwt', test_start_value: 410, training_planned: 24, training_attended: 5 });

@@ -1,31 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { demoMunicipalities, insertDemoCourses } from '../../server/demo/startup';
 import { today } from '../../server/time';
 import { TEST_PASSWORD } from '../helpers/app';
-import { launchBrowser, RunningServer, SCREENSHOT_DIR, startServer } from '../helpers/browser';
+import { browserSuite, SCREENSHOT_DIR } from '../helpers/browser';
 
 describe('browser: indicator dashboard and funnel plot', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: RunningServer;
   let base: string;
   let page: Page;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    const midt = await demoMunicipalities(server.db, 'midt');
-    await insertDemoCourses(server.db, server.ctx.config.cprKey, { count: 2500, municipalityCodes: midt, years: 3, seed: 1082, today: today() });
-    base = server.url;
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
+    const midt = await demoMunicipalities(suite.server.db, 'midt');
+    await insertDemoCourses(suite.server.db, suite.server.ctx.config.cprKey, { count: 2500, municipalityCodes: midt, years: 3, seed: 1082, today: today() });
+    base = suite.server.url;
+    page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   });
 
   it('a regional quality manager logs in, switches period, opens a funnel plot and downloads its CSV', async () => {
@@ -86,7 +77,7 @@ describe('browser: indicator dashboard and funnel plot', function () {
 
   it('the quality user of Aarhus finds the early warning on the dashboard, opens HK04 and sees its strata and p-chart', async () => {
     const errors: string[] = [];
-    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const p = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
     p.on('pageerror', (e) => errors.push(e.message));
     p.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
     await p.goto(`${base}/log-ind`);
@@ -119,7 +110,7 @@ describe('browser: indicator dashboard and funnel plot', function () {
   });
 
   it('a therapist of Aarhus reads why each HK04 course missed, sorts and filters the drill-down', async () => {
-    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const p = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await p.goto(`${base}/log-ind`);
     await p.fill('#email', 'terapeut.aarhus@demo.dk');
     await p.fill('#password', TEST_PASSWORD);

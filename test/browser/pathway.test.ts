@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loginAs } from '../helpers/app';
-import { launchBrowser, logIn, type RunningServer, startServer } from '../helpers/browser';
+import { browserSuite, logIn } from '../helpers/browser';
 import { aCpr, daysAgo } from '../integration/courses/helpers';
 
 const SHOTS = '/tmp/pathway-shots';
@@ -23,14 +23,10 @@ async function expectAccessible(page: Page, label: string): Promise<void> {
 
 describe('browser: the cross-sector pathway (pathway.md §6)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let server: RunningServer;
   let lostCpr: string;
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    await server.db('municipalities').whereIn('code', ['751', '730']).update({ registering_since: '2020-01-01' });
-    const auh = await loginAs(server.app, 'hospital.auh@demo.dk');
+  const suite = browserSuite(async () => {
+    await suite.server.db('municipalities').whereIn('code', ['751', '730']).update({ registering_since: '2020-01-01' });
+    const auh = await loginAs(suite.server.app, 'hospital.auh@demo.dk');
     const send = (body: object) => auh.agent.post('/api/v1/referrals').set('X-CSRF-Token', auh.csrf).send(body);
     lostCpr = aCpr();
     await send({ referral_id: 'BR-LOST', cpr: lostCpr, municipality_code: '751', referral_date: daysAgo(45), diagnosis_group: 'heart_failure' });
@@ -39,14 +35,10 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
       await send({ referral_id: `BR-${i}`, cpr: aCpr(), municipality_code: i < 6 ? '751' : '730', referral_date: daysAgo(60 + i * 3), diagnosis_group: 'ihd' });
     }
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('the therapist of 751 opens Henvisninger uden forløb, creates a course from a lost referral and sees it leave the list', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await logIn(page, server.url, 'terapeut.aarhus@demo.dk', PASSWORD);
+    const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await logIn(page, suite.server.url, 'terapeut.aarhus@demo.dk', PASSWORD);
     await page.click('nav a[href="/henvisninger-uden-forloeb"]');
     await page.waitForURL(/henvisninger-uden-forloeb/);
     const shown = `${lostCpr.slice(0, 6)}-${lostCpr.slice(6)}`;
@@ -69,9 +61,9 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
   });
 
   it('the hospital user of Aarhus Universitetshospital reads its referrals per municipality and cannot open a course', async () => {
-    const course = await server.db('courses').orderBy('id', 'desc').first('id');
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await logIn(page, server.url, 'hospital.auh@demo.dk', PASSWORD);
+    const course = await suite.server.db('courses').orderBy('id', 'desc').first('id');
+    const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await logIn(page, suite.server.url, 'hospital.auh@demo.dk', PASSWORD);
     await page.click('nav a[href="/forloebsvej"]');
     await page.waitForURL(/forloebsvej/);
     await page.fill('#period', daysAgo(60).slice(0, 4));
@@ -93,7 +85,7 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
     expect(await page.locator('table.my-referrals').innerText()).to.contain('BR-LOST');
     await expectAccessible(page, 'Mine henvisninger');
     await shot(page, '6-my-referrals');
-    const refused = await page.goto(`${server.url}/forloeb/${course.id}`);
+    const refused = await page.goto(`${suite.server.url}/forloeb/${course.id}`);
     expect(refused!.status()).to.equal(403);
     expect(await page.locator('nav a[href="/forloeb"]').count()).to.equal(0);
     await shot(page, '7-hospital-course-refused');
@@ -101,9 +93,9 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
   });
 
   it('the admin keeps the departments and the municipalities\' registering_since (a bad code kept with its message)', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await logIn(page, server.url, 'admin@demo.dk', PASSWORD);
-    await page.goto(server.url + '/admin/hospitalsafdelinger');
+    const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await logIn(page, suite.server.url, 'admin@demo.dk', PASSWORD);
+    await page.goto(suite.server.url + '/admin/hospitalsafdelinger');
     await page.fill('#sor_code', '0123');
     await page.fill('#name', 'Testafdeling');
     await page.selectOption('#region_code', '1082');
@@ -112,7 +104,7 @@ describe('browser: the cross-sector pathway (pathway.md §6)', function () {
     expect(await page.locator('.error-summary').innerText()).to.contain('SOR-kode');
     await expectAccessible(page, 'Hospitalsafdelinger with an error');
     await shot(page, '8-admin-hospitals-error');
-    await page.goto(server.url + '/admin/kommuner');
+    await page.goto(suite.server.url + '/admin/kommuner');
     await expectAccessible(page, 'Kommuners registrering');
     await shot(page, '9-admin-registering', false);
     await page.close();

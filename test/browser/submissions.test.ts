@@ -1,32 +1,24 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../helpers/app';
-import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from '../helpers/browser';
+import { browserSuite, logIn, screenshot } from '../helpers/browser';
 import { closedCourse, cprNo, notStartedCourse, storeCourse } from '../integration/submissions/fixtures';
 
 describe('browser: national submission', function () {
-  let browser: Browser;
-  let server: RunningServer;
   let page: Page;
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    await storeCourse(server.db, closedCourse({ cpr: cprNo(1) }));
-    await storeCourse(server.db, notStartedCourse({ cpr: cprNo(2) }));
-    await storeCourse(server.db, closedCourse({ cpr: cprNo(3), training_attended: 30 }));
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
+    await storeCourse(suite.server.db, closedCourse({ cpr: cprNo(1) }));
+    await storeCourse(suite.server.db, notStartedCourse({ cpr: cprNo(2) }));
+    await storeCourse(suite.server.db, closedCourse({ cpr: cprNo(3), training_attended: 30 }));
   });
 
   it('indberetter.aarhus validates a period, creates the submission and downloads it', async () => {
-    page = await browser.newPage({ acceptDownloads: true });
-    await logIn(page, server.url, 'indberetter.aarhus@demo.dk', TEST_PASSWORD);
+    page = await suite.browser.newPage({ acceptDownloads: true });
+    await logIn(page, suite.server.url, 'indberetter.aarhus@demo.dk', TEST_PASSWORD);
 
-    await page.goto(server.url + '/indberetning');
+    await page.goto(suite.server.url + '/indberetning');
     await page.fill('#from', '01.01.2025');
     await page.fill('#to', '31.12.2025');
     await screenshot(page, 'submissions-1-start');
@@ -40,7 +32,7 @@ describe('browser: national submission', function () {
     const zipPath = await download.path();
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV")')]);
     const csv = fs.readFileSync((await csvDownload.path())!);
-    await page.goto(server.url + '/indberetning');
+    await page.goto(suite.server.url + '/indberetning');
     await screenshot(page, 'submissions-4-log');
 
     expect(reportText).to.include('2');
@@ -53,11 +45,11 @@ describe('browser: national submission', function () {
   });
 
   it('terapeut.aarhus checks an import file with a bad row and sees the line, the column and the message', async () => {
-    page = await browser.newPage();
-    await logIn(page, server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
+    page = await suite.browser.newPage();
+    await logIn(page, suite.server.url, 'terapeut.aarhus@demo.dk', TEST_PASSWORD);
     const csv = `cpr;referral_date;diagnosis_group;patient_name\n${cprNo(7)};2025-03-03;ihd;"Jens\nHansen"\n${cprNo(8)};2025-13-03;hjerte;Ole\n`;
 
-    await page.goto(server.url + '/import');
+    await page.goto(suite.server.url + '/import');
     await page.setInputFiles('#file', { name: 'forloeb.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.click('button:has-text("Kontrollér")');
     await page.locator('table.import-errors').waitFor();

@@ -1,30 +1,22 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { totpCode } from '../../server/auth/totp';
 import { DEMO_TOTP_SECRET } from '../../server/demo/users';
 import { createUser, TEST_PASSWORD } from '../helpers/app';
-import { launchBrowser, RunningServer, screenshot, startServer } from '../helpers/browser';
+import { browserSuite, screenshot } from '../helpers/browser';
 
 /** Two-factor in the browser: forced enrolment of a new admin, the recovery codes, the second step; axe-clean. */
 describe('browser: two-factor enrolment and the second step', function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let server: RunningServer;
   let context: BrowserContext;
   let page: Page;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
   });
   // axe needs a page of its own context.
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'da-DK' });
+    context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'da-DK' });
     page = await context.newPage();
   });
   afterEach(async () => { await context?.close(); });
@@ -34,7 +26,7 @@ describe('browser: two-factor enrolment and the second step', function () {
   }
 
   async function password(email: string): Promise<void> {
-    await page.goto(server.url + '/log-ind');
+    await page.goto(suite.server.url + '/log-ind');
     expect(await axeViolations()).to.deep.equal([]);
     await page.fill('#email', email);
     await page.fill('#password', TEST_PASSWORD);
@@ -42,7 +34,7 @@ describe('browser: two-factor enrolment and the second step', function () {
   }
 
   it('a new admin must enrol: QR code and key, a wrong code shown at the field, then ten recovery codes and the start page', async () => {
-    await createUser(server.db, { email: 'ny.admin@test.dk', name: 'Ny Administrator', roles: ['admin'], scope: '751' });
+    await createUser(suite.server.db, { email: 'ny.admin@test.dk', name: 'Ny Administrator', roles: ['admin'], scope: '751' });
     await password('ny.admin@test.dk');
     expect(new URL(page.url()).pathname).to.equal('/log-ind/totp/ny');
     expect(await page.locator('img.totp-qr').getAttribute('alt')).to.equal('QR-kode til godkenderappen');
@@ -73,7 +65,7 @@ describe('browser: two-factor enrolment and the second step', function () {
     expect(await axeViolations()).to.deep.equal([]);
     await screenshot(page, 'totp-4-second-step');
 
-    await page.goto(server.url + '/log-ind/totp?lang=en');
+    await page.goto(suite.server.url + '/log-ind/totp?lang=en');
     expect(await page.locator('h1').innerText()).to.equal('Confirm with your authenticator app');
     expect(await axeViolations()).to.deep.equal([]);
     await screenshot(page, 'totp-5-second-step-english');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createUser, loginAs, type LoggedIn } from '../helpers/app';
-import { launchBrowser, logIn, type RunningServer, screenshot, startServer } from '../helpers/browser';
+import { browserSuite, logIn, screenshot } from '../helpers/browser';
 import { addDays, today } from '../../server/time';
 import { createThroughForm, INDSATSER, OPSTART, saveSection } from '../http/courses/pages-helpers';
 
@@ -14,24 +14,16 @@ const cpr = () => { serial++; return `${String(1 + (serial % 28)).padStart(2, '0
 /** Issue 10, each fault clicked through in Chromium: lost input, the shared record, search, "Fjern valget", the worklist. */
 describe('browser: nothing typed is lost, names are found, lists lead (issue 10)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let server: RunningServer;
   let base: string;
   let api: LoggedIn;
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = await startServer();
-    base = server.url;
-    api = await loginAs(server.app, 'terapeut.aarhus@demo.dk');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  const suite = browserSuite(async () => {
+    base = suite.server.url;
+    api = await loginAs(suite.server.app, 'terapeut.aarhus@demo.dk');
   });
 
   async function therapistPage(email = 'terapeut.aarhus@demo.dk'): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await logIn(page, base, email, PASSWORD);
     return page;
   }
@@ -41,7 +33,7 @@ describe('browser: nothing typed is lost, names are found, lists lead (issue 10)
     (document.querySelector(`section#${s} details`) as HTMLDetailsElement).open = true;
   }, section);
 
-  const stored = (id: number) => server.db('courses').where('id', id).first();
+  const stored = (id: number) => suite.server.db('courses').where('id', id).first();
 
   it('typing in two sections and saving one keeps the other section\'s input on the page; leaving then asks first', async () => {
     const id = await createThroughForm(api, cpr());
@@ -74,8 +66,8 @@ describe('browser: nothing typed is lost, names are found, lists lead (issue 10)
     await page.goto(`${base}/forloeb/${id}`);
     await page.fill('#start_date', '14.01.2024');
     await page.fill('#height_cm', '171');
-    await server.db('sessions').update({ expires_at: new Date(Date.now() - 1000).toISOString() });
-    api = await loginAs(server.app, 'terapeut.aarhus@demo.dk');
+    await suite.server.db('sessions').update({ expires_at: new Date(Date.now() - 1000).toISOString() });
+    api = await loginAs(suite.server.app, 'terapeut.aarhus@demo.dk');
     await Promise.all([page.waitForURL(/\/log-ind\?/), page.click('section#opstart button.button-primary')]);
     expect(await page.textContent('main')).to.contain('Du er blevet logget ud efter 30 minutter uden aktivitet.');
     await page.waitForSelector('form[action="/log-ind"] .form-keep-note');
@@ -115,7 +107,7 @@ describe('browser: nothing typed is lost, names are found, lists lead (issue 10)
       expect((await saveSection(api, a, s, f)).status).to.equal(303);
     }
     const b = await createThroughForm(api, patient, { referral_date: '01.06.2024', patient_name: 'Åse Ørsted' });
-    await createUser(server.db, { email: 'terapeut2.aarhus@test.dk', roles: ['therapist'], scope: '751', name: 'Anden Terapeut' });
+    await createUser(suite.server.db, { email: 'terapeut2.aarhus@test.dk', roles: ['therapist'], scope: '751', name: 'Anden Terapeut' });
     const user1 = await therapistPage();
     const user2 = await therapistPage('terapeut2.aarhus@test.dk');
 
@@ -140,7 +132,7 @@ describe('browser: nothing typed is lost, names are found, lists lead (issue 10)
     const table = await user1.textContent('.course-compare');
     expect(table).to.contain('Åse Ørsted').and.contain('Åse Holm');
     await screenshot(user1, 'ux-4-course-conflict');
-    const name = await server.db('patients').join('courses', 'courses.patient_id', 'patients.id').where('courses.id', b).first('patient_name');
+    const name = await suite.server.db('patients').join('courses', 'courses.patient_id', 'patients.id').where('courses.id', b).first('patient_name');
     expect(name.patient_name).to.equal('Åse Holm');
   });
 

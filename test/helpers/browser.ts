@@ -52,6 +52,28 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Runn
   };
 }
 
+/** What a browser suite shares: headless Chromium and the app on a fresh test database. */
+export interface BrowserSuite { browser: Browser; server: RunningServer }
+
+/**
+ * Call inside a `describe`: its `before` skips the suite with one clear line when Chromium is absent, else launches
+ * Chromium, starts the app (with `overrides`) and runs `setup` (seed data, logins); its `after` closes both.
+ * The returned object is filled in by that `before`, so read its fields inside hooks and tests only.
+ */
+export function browserSuite(setup?: () => Promise<void>, overrides: Partial<Config> = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  before(async function () {
+    suite.browser = await launchBrowser(this);
+    suite.server = await startServer(overrides);
+    await setup?.();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
+}
+
 /** A full-page screenshot in test-output/screenshots/<name>.png; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
