@@ -22,9 +22,9 @@ export const INDEXES: { name: string; columns: string[] }[] = V3.map((index) => 
  * SQLite: the dates are 'YYYY-MM-DD' text; as YYYYMMDD integers their difference d gives whole years as d div 10000
  * (the MMDD parts differ by less than 10000), which is the year difference less one before the birthday.
  */
-function sqliteAgeGroup(row: string): string {
-  const d = `(CAST(replace(${row}referral_date, '-', '') AS INTEGER) - CAST(replace(${row}birth_date, '-', '') AS INTEGER))`;
-  return `(CASE WHEN ${row}birth_date IS NULL OR ${row}referral_date IS NULL THEN NULL WHEN ${d} < 600000 THEN '<60'
+function sqliteAgeGroup(row: string, birth = `${row}birth_date`, referral = `${row}referral_date`): string {
+  const d = `(CAST(replace(${referral}, '-', '') AS INTEGER) - CAST(replace(${birth}, '-', '') AS INTEGER))`;
+  return `(CASE WHEN ${birth} IS NULL OR ${referral} IS NULL THEN NULL WHEN ${d} < 600000 THEN '<60'
     WHEN ${d} < 700000 THEN '60-69' WHEN ${d} < 800000 THEN '70-79' ELSE '80+' END)`;
 }
 
@@ -36,15 +36,44 @@ function pgAgeGroup(row: string): string {
 }
 
 /**
- * SQLite cannot change NEW: AFTER triggers correct the row from its current values, only when NEW differs. A
- * nested update of birth_date by the stratum-input triggers fires the update trigger again with the new values.
+ * SQLite cannot change NEW: AFTER triggers correct the row. The stratum-input triggers of 20261201110000 are
+ * replaced by the same triggers setting the age group in their one UPDATE (so an insert still costs one row update,
+ * not two); two more correct it when referral_date or the column itself is written, or the patient's values were
+ * already right on insert. Each sets it from the row's current values, only when NEW differs.
  */
+const AGE_FROM_PATIENT = `(SELECT p.sex, p.birth_date, ${sqliteAgeGroup('', 'p.birth_date', 'courses.referral_date')}
+  FROM patients p WHERE p.id = NEW.patient_id)`;
+const DIFFERS_FROM_PATIENT = `NEW.sex IS NOT (SELECT p.sex FROM patients p WHERE p.id = NEW.patient_id)
+  OR NEW.birth_date IS NOT (SELECT p.birth_date FROM patients p WHERE p.id = NEW.patient_id)`;
+const FROM_PATIENT = `UPDATE courses SET (sex, birth_date, age_group) = ${AGE_FROM_PATIENT} WHERE id = NEW.id`;
 const SET_FROM_ROW = `UPDATE courses SET age_group = ${sqliteAgeGroup('')} WHERE id = NEW.id`;
+const SQLITE_STRATUM_TRIGGERS = ['courses_stratum_inputs_on_insert', 'courses_stratum_inputs_on_update', 'patients_stratum_inputs'];
 const SQLITE_TRIGGERS = [
+  `CREATE TRIGGER courses_stratum_inputs_on_insert AFTER INSERT ON courses FOR EACH ROW
+   WHEN ${DIFFERS_FROM_PATIENT} BEGIN ${FROM_PATIENT}; END`,
+  `CREATE TRIGGER courses_stratum_inputs_on_update AFTER UPDATE OF patient_id, sex, birth_date ON courses FOR EACH ROW
+   WHEN ${DIFFERS_FROM_PATIENT} BEGIN ${FROM_PATIENT}; END`,
+  `CREATE TRIGGER patients_stratum_inputs AFTER UPDATE OF sex, birth_date ON patients FOR EACH ROW
+   WHEN OLD.sex IS NOT NEW.sex OR OLD.birth_date IS NOT NEW.birth_date
+   BEGIN UPDATE courses SET sex = NEW.sex, birth_date = NEW.birth_date, age_group = ${sqliteAgeGroup('', 'NEW.birth_date', 'courses.referral_date')}
+   WHERE patient_id = NEW.id; END`,
   `CREATE TRIGGER courses_age_group_on_insert AFTER INSERT ON courses FOR EACH ROW
    WHEN NEW.age_group IS NOT ${sqliteAgeGroup('NEW.')} BEGIN ${SET_FROM_ROW}; END`,
-  `CREATE TRIGGER courses_age_group_on_update AFTER UPDATE OF patient_id, birth_date, referral_date, age_group ON courses FOR EACH ROW
+  `CREATE TRIGGER courses_age_group_on_update AFTER UPDATE OF birth_date, referral_date, age_group ON courses FOR EACH ROW
    WHEN NEW.age_group IS NOT ${sqliteAgeGroup('NEW.')} BEGIN ${SET_FROM_ROW}; END`,
+];
+
+/** The stratum-input triggers of 20261201110000 as they were (for down). */
+const OLD_FROM_PATIENT = `UPDATE courses SET (sex, birth_date) = (SELECT p.sex, p.birth_date FROM patients p WHERE p.id = NEW.patient_id)
+  WHERE id = NEW.id`;
+const SQLITE_OLD_TRIGGERS = [
+  `CREATE TRIGGER courses_stratum_inputs_on_insert AFTER INSERT ON courses FOR EACH ROW
+   WHEN ${DIFFERS_FROM_PATIENT} BEGIN ${OLD_FROM_PATIENT}; END`,
+  `CREATE TRIGGER courses_stratum_inputs_on_update AFTER UPDATE OF patient_id, sex, birth_date ON courses FOR EACH ROW
+   WHEN ${DIFFERS_FROM_PATIENT} BEGIN ${OLD_FROM_PATIENT}; END`,
+  `CREATE TRIGGER patients_stratum_inputs AFTER UPDATE OF sex, birth_date ON patients FOR EACH ROW
+   WHEN OLD.sex IS NOT NEW.sex OR OLD.birth_date IS NOT NEW.birth_date
+   BEGIN UPDATE courses SET sex = NEW.sex, birth_date = NEW.birth_date WHERE patient_id = NEW.id; END`,
 ];
 
 /** PostgreSQL fires BEFORE triggers in name order: this one after courses_stratum_inputs has set the birth date. */
@@ -66,6 +95,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('age_group', 5).nullable();
   });
   await knex.raw(`UPDATE courses SET age_group = ${isPg(knex) ? pgAgeGroup('') : sqliteAgeGroup('')}`);
+  if (!isPg(knex)) for (const name of SQLITE_STRATUM_TRIGGERS) await knex.raw(`DROP TRIGGER ${name}`);
   for (const sql of isPg(knex) ? PG_TRIGGERS : SQLITE_TRIGGERS) await knex.raw(sql);
   await knex.schema.alterTable('courses', (t) => {
     for (const index of INDEXES) t.index(index.columns, index.name);
@@ -77,7 +107,10 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw('DROP TRIGGER IF EXISTS courses_stratum_inputs_age_group ON courses');
     await knex.raw('DROP FUNCTION IF EXISTS courses_age_group()');
   } else {
-    for (const name of ['courses_age_group_on_insert', 'courses_age_group_on_update']) await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
+    for (const name of ['courses_age_group_on_insert', 'courses_age_group_on_update', ...SQLITE_STRATUM_TRIGGERS]) {
+      await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
+    }
+    for (const sql of SQLITE_OLD_TRIGGERS) await knex.raw(sql);
   }
   await knex.schema.alterTable('courses', (t) => {
     for (const index of INDEXES) t.dropIndex(index.columns, index.name);
