@@ -98,17 +98,25 @@ async function interleavedMedians(runs: number, calls: Record<string, () => Prom
 }
 
 async function main(): Promise<void> {
-  // BENCH_DB=<file> keeps a filled SQLite database between runs (filled when it does not exist yet).
+  // BENCH_DB=<file> (SQLite) or BENCH_PG_SCHEMA=<name> (PostgreSQL) keeps a filled database between runs (filled
+  // when empty, migrated by each run).
   const keep = BENCH_PG_URL ? undefined : process.env.BENCH_DB;
+  const keepSchema = BENCH_PG_URL ? process.env.BENCH_PG_SCHEMA : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-'));
-  const filled = !!keep && fs.existsSync(path.resolve(keep));
-  const { db, cleanup } = keep
-    ? { db: createDb('sqlite:' + path.resolve(keep)), cleanup: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } }
-    : await freshBenchDb(dir);
+  const done = async (db: Db) => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); };
+  const kept = (db: Db) => ({ db, cleanup: () => done(db) });
+  if (keepSchema) {
+    const admin = createDb(BENCH_PG_URL!, { poolMax: 1 });
+    await admin.raw('CREATE SCHEMA IF NOT EXISTS ??', [keepSchema]);
+    await admin.destroy();
+  }
+  const { db, cleanup } = keep ? kept(createDb('sqlite:' + path.resolve(keep)))
+    : keepSchema ? kept(createDb(BENCH_PG_URL!, { searchPath: keepSchema })) : await freshBenchDb(dir);
   try {
     await migrate(db);
     const t0 = performance.now();
-    if (!filled) await fill(db);
+    const [{ n: before }] = await db('courses').count({ n: '*' });
+    if (Number(before) === 0) await fill(db);
     const [{ n }] = await db('courses').count({ n: '*' });
     console.log(`${BENCH_PG_URL ? 'PostgreSQL' : 'SQLite'}: ${n} courses in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs each after a warm-up\n`);
 
