@@ -83,10 +83,17 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
     listStandards(db),
   ]);
   const computedAt = nowIso(q.now);
-  return definitions.flatMap((d) => units.flatMap((u) => strataOf(q.stratumType).map((stratum): StratumResult => {
-    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
-    return { ...r, stratum_type: q.stratumType, stratum };
-  })));
+  const strata = strataOf(q.stratumType);
+  const rows: StratumResult[] = [];
+  for (const d of definitions) {
+    for (const u of units) {
+      for (const stratum of strata) {
+        const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
+        rows.push(Object.assign(r, { stratum_type: q.stratumType, stratum }));
+      }
+    }
+  }
+  return rows;
 }
 
 /**
