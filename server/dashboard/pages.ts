@@ -43,7 +43,7 @@ export async function dashboardPage(db: Knex, req: Request, user: CurrentUser) {
   const picked = chartIndicatorOf(req.query.indikator);
   const chartPage = { path: '/indikatorer', extra: { indikator: picked.id ?? DEFAULT_CHART_INDICATOR } };
   const [rows, charts, warnings] = await Promise.all([
-    dashboardRows(db, s, viewer, picked.id ?? undefined),
+    dashboardRows(db, s, viewer),
     picked.id ? chartSections(db, s, picked.id, viewer, req.query.funnel === 'DK', chartPage, req.query.tomme === 'skjul') : null,
     warningItems(db, viewer),
   ]);

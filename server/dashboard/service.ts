@@ -9,7 +9,7 @@ import { computeResults, hideOutsideScope, hideResult, IndicatorResult } from '.
 import { computeSpc, computeWarnings, InsideTest, SpcPoint, WarningItem } from '../indicators/spc';
 import { listStandards, StandardRow } from '../indicators/standards';
 import { computeStrata, GapRow, hideStrataComplement, strataGaps, StratumResult, StratumType } from '../indicators/strata';
-import { computeOverview, Overview } from '../indicators/trend';
+import { computeTrendWithYears } from '../indicators/trend';
 import { defaultUnitOf, insideScopeTest, Selection } from './selection';
 
 /**
@@ -54,24 +54,23 @@ async function hidden<T extends IndicatorResult>(db: Knex, viewer: Viewer, rows:
 }
 
 /**
- * Every indicator's result for the selected unit and the trend of the page's one chart indicator (none for a
- * download), from one pass shared by the request's cards, result and trend: the same memo key (all indicators,
- * the unit's municipalities, the trend's quarters, the trend's indicator) runs one grouped query per period date.
+ * Every indicator's result for the selected unit and period, from one grouped query per period date shared by the
+ * request's cards and result (the same memo key). The trend counts its own quarters (trendRows): a year summed from
+ * quarterly counts reads the year's rows in four branches and its other year for the trend's indicator besides,
+ * which bench/indicators.ts measured slower than the year's own pass plus the trend's on both engines.
  */
-async function overviewOf(db: Knex, s: Selection, viewer: Viewer, trendIndicatorId?: IndicatorId): Promise<Overview> {
-  return computeOverview(db, {
-    ...(await engineOf(db, viewer)), period: s.period, units: [s.unit], trendIndicatorIds: trendIndicatorId ? [trendIndicatorId] : [],
-  });
+async function periodResults(db: Knex, s: Selection, viewer: Viewer): Promise<IndicatorResult[]> {
+  return computeResults(db, { ...(await engineOf(db, viewer)), period: s.period, units: [s.unit] });
 }
 
-/** Every indicator for the selected unit and period (the dashboard's cards); `chartIndicatorId`: the page's trend. */
-export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer, chartIndicatorId?: IndicatorId): Promise<IndicatorResult[]> {
-  return hidden(db, viewer, (await overviewOf(db, s, viewer, chartIndicatorId)).results);
+/** Every indicator for the selected unit and period (the dashboard's cards). */
+export async function dashboardRows(db: Knex, s: Selection, viewer: Viewer): Promise<IndicatorResult[]> {
+  return hidden(db, viewer, await periodResults(db, s, viewer));
 }
 
 /** The one result of an indicator for the selected unit. */
 export async function resultRow(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult> {
-  const row = (await overviewOf(db, s, viewer, indicatorId)).results.find((r) => r.indicator_id === indicatorId)!;
+  const row = (await periodResults(db, s, viewer)).find((r) => r.indicator_id === indicatorId)!;
   return (await hidden(db, viewer, [row]))[0];
 }
 
@@ -107,10 +106,10 @@ export async function comparisonRows(db: Knex, s: Selection, indicatorId: Indica
 /**
  * The 8 quarters ending with the selected period's last quarter (none after today), with complementary hiding
  * (indicators.md): a quarter hidden in a trend whose year result is shown hides every quarter of that year there,
- * so it cannot be worked out by subtracting the others from the year. The years come from the same pass.
+ * so it cannot be worked out by subtracting the others from the year. The years come from the trend's own pass.
  */
 export async function trendRows(db: Knex, s: Selection, indicatorId: IndicatorId, viewer: Viewer): Promise<IndicatorResult[]> {
-  const { quarters, years } = (await overviewOf(db, s, viewer, indicatorId)).trend(indicatorId, s.unit);
+  const { quarters, years } = await computeTrendWithYears(db, { ...(await engineOf(db, viewer)), period: s.period, unit: s.unit, indicatorId });
   const rows = await hidden(db, viewer, quarters);
   const yearShown = (r: IndicatorResult) => years.get(Number(r.period.slice(0, 4)))?.few_data === false;
   const hideYears = new Set(rows.filter((r) => r.denominator === null && yearShown(r)).map((r) => r.period.slice(0, 4)));

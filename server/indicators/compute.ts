@@ -62,13 +62,11 @@ async function countTable(db: Knex, opts: CountOptions): Promise<CountsTable> {
 
 /**
  * How countStrata splits the counts (strata.ts), reading only `courses` so the covering indexes serve it: the
- * strata counted, the course's stratum as a SQL expression (NULL or another value: in no stratum), and the same
- * as a condition per stratum (`expression = stratum` unless a cheaper test is given).
+ * strata counted and the course's stratum as a SQL expression (NULL or another value: in no stratum).
  */
 export interface StratumSplit {
   strata: readonly string[];
   expression: (db: Knex) => Knex.Raw;
-  condition?: (db: Knex, stratum: string) => Knex.Raw;
 }
 /** counts[indicatorId][periodCode][municipalityCode][stratum] */
 export type StrataCountsTable = Map<IndicatorId, Map<string, Map<string, Map<string, Counts>>>>;
@@ -133,16 +131,21 @@ async function countsOf(
   return { periods, rows: await query };
 }
 
-/** SQLite's limit on the branches of one compound SELECT is 500; beyond this many, one pass with bucket columns. */
-const MAX_BRANCHES = 100;
+/**
+ * SQLite reads one UNION ALL branch per (period, stratum) up to this many branches, and one pass grouped by
+ * municipality, period and stratum above it (bench/outcomes.ts, 200 000 courses): a branch re-reads the period's
+ * index range, so two strata (sex) are cheapest as branches, but four (age group) or more (diagnosis group) cost more
+ * than the one pass's sort (a temp B-tree of the rows' keys and packed values).
+ */
+const MAX_BRANCHES = 2;
 
 /**
  * The grouped counts of the indicators sharing a period date split by one stratum type: per municipality, period
- * and stratum one packed SUM per indicator, each condition evaluated once per row. PostgreSQL hashes the groups, so
- * one pass with a period and a stratum bucket column. SQLite groups by sorting unless the rows arrive in group
- * order, and that sort (a temp B-tree of every row read) cost more than the counting itself (bench/outcomes.ts):
- * there one branch per (period, stratum), joined by UNION ALL in one query, each grouped only by municipality and
- * read in the covering index's (municipality_code, period date) order, so none sorts.
+ * and stratum one packed SUM per indicator, each condition evaluated once per row, reading the stratum from a
+ * column the database keeps on the course (strata.ts). PostgreSQL hashes the groups: one pass with a period and a
+ * stratum bucket column. SQLite groups by sorting unless the rows arrive in group order: up to MAX_BRANCHES, one
+ * branch per (period, stratum), joined by UNION ALL in one query, each grouped only by municipality and read in the
+ * covering index's (municipality_code, period date) order, so none sorts; above it the same one pass as PostgreSQL.
  */
 async function strataCounts(
   db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[], split: StratumSplit,
@@ -150,7 +153,7 @@ async function strataCounts(
   if (!isPostgres(db) && periods.length * split.strata.length <= MAX_BRANCHES) {
     const branches = periods.flatMap((p, i) => split.strata.map((stratum) => countsQuery(db, column, group, [p], municipalityCodes)
       .select(db.raw('? AS period_index', [i]), db.raw('? AS stratum', [stratum]))
-      .andWhere(split.condition?.(db, stratum) ?? db.raw('? = ?', [split.expression(db), stratum]))));
+      .andWhere(db.raw('? = ?', [split.expression(db), stratum]))));
     return unionAll(db, branches);
   }
   const query = countsQuery(db, column, group, periods, municipalityCodes).select(periodIndexColumn(db, column, periods));
@@ -203,7 +206,7 @@ async function periodBranches(
     const counted = group.filter((d) => !wanted || wanted.includes(d.id));
     if (counted.length === 0) return null;
     return countsQuery(db, column, group, [p], municipalityCodes,
-      (d) => (counted.includes(d) ? packedCountsSql(db, d) : db.raw('NULL')))
+      (d) => (counted.includes(d) ? packedCountsSql(db, d) : db.raw('CAST(NULL AS INTEGER)')))
       .select(db.raw(`${Number(i)} AS period_index`));
   }).filter((b) => b !== null);
   return unionAll(db, branches);

@@ -2,8 +2,6 @@ import type { Knex } from 'knex';
 import { codesOf } from '../courses';
 import { Lang } from '../i18n';
 import { nowIso } from '../time';
-import { isPostgres } from '../db/connect';
-import { ageInYears } from '../db/dialect';
 import { Counts, countStrata, StrataCountsTable, StratumSplit, ZERO_COUNTS } from './compute';
 import { INDICATORS, IndicatorId } from './definitions';
 import { newcombeGap } from './fair-stats';
@@ -39,42 +37,12 @@ export interface GapRow {
 }
 
 /**
- * The course's stratum of a type, as SQL on the course row alone: `sex` and `birth_date` are the patient's, carried
- * on the course by the database (migration 20261201110000); the age group is whole years on referral_date; NULL
- * (no stratum) when unknown.
+ * The course's stratum of a type, as SQL on the course row alone, each a column the database keeps on the course
+ * and in the covering indexes: `sex` and `birth_date` are the patient's (migration 20261201110000), `age_group` is
+ * whole years on referral_date (migration 20261202160000); NULL (no stratum) when unknown.
  */
 export function stratumSplit(type: StratumType): StratumSplit {
-  if (type !== 'age_group') return { strata: strataOf(type), expression: (db) => db.raw('??', [`courses.${type}`]) };
-  const expression = (db: Knex): Knex.Raw => {
-    // PostgreSQL: born after the referral date less N years (a date less an interval clips 29 February to the 28th)
-    if (isPostgres(db)) {
-      const under = (years: number) => `courses.birth_date > courses.referral_date - interval '${years} years'`;
-      return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ${under(60)} THEN '<60' WHEN ${under(70)} THEN '60-69' WHEN ${under(80)} THEN '70-79' ELSE '80+' END)`);
-    }
-    const age = ageInYears(db, 'courses.birth_date', 'courses.referral_date');
-    return db.raw(`(CASE WHEN courses.birth_date IS NULL THEN NULL WHEN ? < 60 THEN '<60' WHEN ? < 70 THEN '60-69' WHEN ? < 80 THEN '70-79' ELSE '80+' END)`, [age, age, age]);
-  };
-  return { strata: strataOf(type), expression, condition: (db, stratum) => ageGroupCondition(db, stratum) };
-}
-
-/** The lower and upper whole years (upper exclusive) of each age group; null: unbounded. */
-const AGE_BOUNDS: Record<string, [number | null, number | null]> = { '<60': [null, 60], '60-69': [60, 70], '70-79': [70, 80], '80+': [80, null] };
-
-/**
- * The course lies in the age group, tested with one cheap expression per row: the dates as YYYYMMDD integers,
- * whose difference d gives whole years as d div 10000, equal to ageInYears (year difference, less one before the
- * birthday; 29 February counts from 1 March) since the MMDD parts differ by less than 10000; so age in [a, b) is
- * d in [a·10000, b·10000 − 1], one BETWEEN that evaluates d once. NULL birth date: in no group.
- */
-function ageGroupCondition(db: Knex, stratum: string): Knex.Raw {
-  const [low, high] = AGE_BOUNDS[stratum];
-  const asNumber = (column: string) => (isPostgres(db)
-    ? db.raw(`CAST(to_char(??, 'YYYYMMDD') AS INTEGER)`, [column])
-    : db.raw(`CAST(replace(??, '-', '') AS INTEGER)`, [column]));
-  const difference = db.raw('(? - ?)', [asNumber('courses.referral_date'), asNumber('courses.birth_date')]);
-  if (low === null) return db.raw('(? < ?)', [difference, high! * 10000]);
-  if (high === null) return db.raw('(? >= ?)', [difference, low * 10000]);
-  return db.raw('(? BETWEEN ? AND ?)', [difference, low * 10000, high * 10000 - 1]);
+  return { strata: strataOf(type), expression: (db) => db.raw('??', [`courses.${type}`]) };
 }
 
 /** A unit's counts in one stratum: the sum over its municipalities. */
@@ -115,10 +83,17 @@ export async function computeStrata(db: Knex, q: StrataQuery): Promise<StratumRe
     listStandards(db),
   ]);
   const computedAt = nowIso(q.now);
-  return definitions.flatMap((d) => units.flatMap((u) => strataOf(q.stratumType).map((stratum): StratumResult => {
-    const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
-    return { ...r, stratum_type: q.stratumType, stratum };
-  })));
+  const strata = strataOf(q.stratumType);
+  const rows: StratumResult[] = [];
+  for (const d of definitions) {
+    for (const u of units) {
+      for (const stratum of strata) {
+        const r = buildResult(d, u, period, stratumCounts(table, d.id, period, u, stratum), standards, q.lang ?? 'da', computedAt);
+        rows.push(Object.assign(r, { stratum_type: q.stratumType, stratum }));
+      }
+    }
+  }
+  return rows;
 }
 
 /**
