@@ -50,26 +50,38 @@ export async function insertSystemCourse(trx: Trx, c: { patientId: number; value
   });
 }
 
-/** Update a validated course at its version (the version increments); false when it changed meanwhile. */
-export async function updateSystemCourse(trx: Trx, id: number, version: number,
+/** What the referral matching reads of a course record read in this transaction (pathway.md §4). */
+const matchedAs = (c: CourseRecord): q.MatchedAs => ({ patient_id: c.patient_id, referral_date: c.referral_date, annulled: c.annulled });
+
+/**
+ * Update a validated course, read in this transaction, at its version (the version increments); false when it
+ * changed meanwhile. The referral matching runs again only when the change moves what it reads.
+ */
+export async function updateSystemCourse(trx: Trx, course: CourseRecord,
   c: { values: CourseValues; sources: Sources; userId: number | null }, fields: SystemFields): Promise<boolean> {
-  return q.updateCourseAtVersion(trx, id, version, {
+  return q.updateCourseAtVersion(trx, course.id, course.version, {
     ...courseColumns(c.values), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
-  });
+  }, matchedAs(course));
 }
 
-/** Annul a course (the referral was entered in error in the care record). */
-export async function annulSystemCourse(trx: Trx, id: number, version: number, reason: string, userId: number | null): Promise<boolean> {
+/** Annul a course read in this transaction (the referral was entered in error in the care record). */
+export async function annulSystemCourse(trx: Trx, course: CourseRecord, reason: string, userId: number | null): Promise<boolean> {
   const now = nowIso();
-  return q.updateCourseAtVersion(trx, id, version, {
+  return q.updateCourseAtVersion(trx, course.id, course.version, {
     annulled: true, annul_reason: reason, annulled_at: now, annulled_by: userId, updated_at: now, updated_by: userId,
-  });
+  }, matchedAs(course));
 }
 
-/** The municipality's courses linked to any of these referral ids. */
-export async function coursesByReferralIds(trx: Trx | Knex, municipalityCode: string, ids: string[]): Promise<{ id: number; fhir_referral_id: string }[]> {
+/**
+ * The municipality's courses (annulled too) linked to any of these referral ids, read whole in one statement (as
+ * readCourse reads one), so a bundle does not read each linked course again.
+ */
+export async function coursesByReferralIds(trx: Trx | Knex, cprKey: Buffer, municipalityCode: string, ids: string[]): Promise<CourseRecord[]> {
   if (!ids.length) return [];
-  return trx('courses').where('municipality_code', municipalityCode).whereIn('fhir_referral_id', ids).select('id', 'fhir_referral_id');
+  const rows: q.CourseRow[] = await trx('courses').join('patients', 'patients.id', 'courses.patient_id')
+    .where('courses.municipality_code', municipalityCode).whereIn('courses.fhir_referral_id', ids)
+    .select('courses.*', 'patients.cpr_enc', 'patients.patient_name');
+  return rows.map((row) => toRecord(row, cprKey));
 }
 
 /** The referral ids of the citizen's linked courses in the municipality (Patient.active = false withdraws them). */

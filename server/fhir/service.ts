@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash } from '../patients';
-import { coursesByReferralIds, linkedReferralIds } from '../courses';
+import { coursesByReferralIds, linkedReferralIds, readCourse } from '../courses';
 import { isPostgres, type Db } from '../db/connect';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
@@ -129,7 +129,8 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   const { referrals, findings: judged } = deriveReferrals(merged.resources, await q.sorLookup(trx));
   findings.push(...judged);
   if (b.withdrawn) referrals.push(...await withdrawnReferrals(trx, ctx.cprKey, municipality, b.cpr!));
-  const linked = await coursesByReferralIds(trx, municipality, referrals.flatMap((r) => r.serviceRequestIds));
+  const linked = await coursesByReferralIds(trx, ctx.cprKey, municipality, referrals.flatMap((r) => r.serviceRequestIds));
+  const touched = new Set<number>();
   const applyCtx: ApplyContext = {
     trx, cprKey: ctx.cprKey, scope: user.scope, municipality, userId: user.id, actor, lang: ctx.lang, cpr: b.cpr!,
     postgres: isPostgres(ctx.db), audit: { timestamp: b.timestamp, sha256 },
@@ -137,10 +138,13 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   const inBundle = new Map(b.resources.filter((r) => r.type === 'ServiceRequest').map((r) => [r.id, r.index]));
   const courses: CourseAction[] = [];
   for (const ref of referrals) {
-    const link = linked.find((l) => ref.serviceRequestIds.includes(l.fhir_referral_id));
+    const link = linked.find((l) => ref.serviceRequestIds.includes(l.fhir_referral_id!));
+    // a course this bundle already touched is read again (never written from a stale version)
+    const course = link && touched.has(link.id) ? await readCourse(trx, ctx.cprKey, user.scope, link.id) : link;
     const before = findings.length;
-    const action = await applyReferral(applyCtx, ref, link?.id, findings);
+    const action = await applyReferral(applyCtx, ref, course, findings);
     if (action) {
+      touched.add(action.id);
       courses.push(action);
       findings.push({ code: action.action === 'create' ? 'created' : action.action === 'update' ? 'updated' : 'unchanged',
         expression: null, courseId: action.id, fhirReferralId: action.fhir_referral_id, variables: action.variables });
