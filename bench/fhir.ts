@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const statuses = new Map<number, number>();
   let statements = 0;
   let lastSql: string[] = [];
+  const roundSql: string[][] = [];
   db.on('query', (q: { sql: string }) => { statements++; lastSql.push(q.sql); });
   const cpu0 = process.cpuUsage();
   const start = performance.now();
@@ -100,10 +101,13 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - t0);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
+    roundSql.push(lastSql);
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (process.env.BENCH_SHOW_SQL) console.log(`statements of the last report:\n  ${lastSql.join('\n  ')}`);
+  if (process.env.BENCH_SHOW_SQL) {
+    roundSql.forEach((sql, i) => console.log(`statements of the last report of round ${i + 1}:\n  ${sql.map((s) => s.slice(0, 160)).join('\n  ')}`));
+  }
   const perReport = statements / latencies.length;
   for (let round = 0; round < 5; round++) {
     const part = latencies.slice(round * CITIZENS, (round + 1) * CITIZENS);
