@@ -4,9 +4,9 @@ import { nowIso } from '../time';
 import { coursesOverlap } from './overlap';
 import { cprLookupHash, findOrCreatePatient, lockPatient, patientIdByHash } from '../patients';
 import * as q from './queries';
-import { courseColumns, toRecord, type CourseRecord } from './serialize';
+import { COURSE_ROW_VARIABLES, courseColumns, toRecord, type CourseRecord } from './serialize';
 import type { Sources } from './sources';
-import type { CourseValues } from './variables';
+import { VARIABLE, type CourseValues, type VariableName } from './variables';
 
 /**
  * Course writes by a system (the care-record intake, fhir.md): the caller validates, decides precedence and writes
@@ -50,6 +50,32 @@ export async function insertSystemCourse(trx: Trx, c: { patientId: number; value
   });
 }
 
+const ROW_VARIABLES = new Set<string>(COURSE_ROW_VARIABLES);
+
+/** A course-row variable's value as rowValues reads it back (numbers as numbers, the rest as text). */
+function asRead(name: VariableName, v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  const kind = VARIABLE[name].kind;
+  return kind === 'integer' || kind === 'decimal' ? Number(v) : String(v);
+}
+
+/**
+ * The columns of a save that differ from the course as read in this transaction: variables and derived columns
+ * that keep their value are left out (SQLite rewrites every index entry of a column it sets, changed or not, and the
+ * course row carries the indicators' covering indexes). The other columns (sources, waiting values, stamps) are kept.
+ */
+function changedColumns(course: CourseRecord, row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const same = ROW_VARIABLES.has(k) ? asRead(k as VariableName, v) === (course[k] ?? null)
+      : k === 'state' ? v === course.state
+        : k === 'complete' ? v === course.complete
+          : k === 'missing' ? v === JSON.stringify(course.missing) : false;
+    if (!same) out[k] = v;
+  }
+  return out;
+}
+
 /** What the referral matching reads of a course record read in this transaction (pathway.md §4). */
 const matchedAs = (c: CourseRecord): q.MatchedAs => ({ patient_id: c.patient_id, referral_date: c.referral_date, annulled: c.annulled });
 
@@ -60,7 +86,7 @@ const matchedAs = (c: CourseRecord): q.MatchedAs => ({ patient_id: c.patient_id,
 export async function updateSystemCourse(trx: Trx, course: CourseRecord,
   c: { values: CourseValues; sources: Sources; userId: number | null }, fields: SystemFields): Promise<boolean> {
   return q.updateCourseAtVersion(trx, course.id, course.version, {
-    ...courseColumns(c.values), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
+    ...changedColumns(course, courseColumns(c.values)), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
   }, matchedAs(course));
 }
 
