@@ -1,15 +1,17 @@
 /**
  * FHIR intake bench (not a test): 10 000 delivery reports of 2 000 citizens (5 each: referral, CarePlan with a first
  * session, two reports of more sessions, completion), posted in sequence to POST /api/v1/fhir/Bundle over HTTP with
- * an API token, round by round across the citizens. Prints reports per second and the p50/p95/max latency, the SQL
- * statements per report (knex `query` events, BEGIN/COMMIT included), the CPU ms per report of this process (server and
- * client, less load-sensitive than wall time), the load average, and the physical limit measured on the same database
+ * an API token (node:http, one kept-alive connection), round by round across the citizens. Prints reports per second
+ * and the p50/p95/max latency, the SQL statements per report (knex `query` events, BEGIN/COMMIT included), the CPU ms
+ * per report of this process (server and client, less load-sensitive than wall time) and of its main thread, the load
+ * average, and the physical limit measured on the same database
  * right after: one-row transactions per second (the commit ceiling: SQLite synchronous=FULL syncs at every commit)
  * and the ratio of reports/s to it. SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it
  * on PostgreSQL. Run: npx tsx bench/fhir.ts [citizens]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +56,40 @@ function reportsOf(i: number) {
   ].map((b) => JSON.stringify(b));
 }
 
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * POST one body and read the whole answer; its status. node:http on one kept-alive connection, as a care record's
+ * sender would hold it: the client runs in this process, and fetch (undici, web streams) cost as much CPU per request
+ * as a bare authenticated GET on the server (BENCH_CLIENT=fetch measures with fetch instead).
+ */
+async function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  if (process.env.BENCH_CLIENT === 'fetch') {
+    const res = await fetch(url, { method: 'POST', body, headers });
+    await res.arrayBuffer();
+    return res.status;
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(res.statusCode!));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** CPU ms of the main (JavaScript) thread so far, from /proc on Linux (else NaN): less load-sensitive than the process's. */
+function mainThreadCpuMs(): number {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
 /** The physical limit: one-row transactions per second for 3 s on the same database (a scratch table). */
 async function commitCeiling(db: Awaited<ReturnType<typeof freshBenchDb>>['db']): Promise<number> {
   await db.schema.createTable('bench_commit', (t) => { t.increments('id'); t.string('at'); });
@@ -88,22 +124,27 @@ async function main(): Promise<void> {
   const statuses = new Map<number, number>();
   let statements = 0;
   let lastSql: string[] = [];
+  const roundSql: string[][] = [];
   db.on('query', (q: { sql: string }) => { statements++; lastSql.push(q.sql); });
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   const start = performance.now();
   for (let round = 0; round < 5; round++) {
     for (const reports of all) {
       const t0 = performance.now();
       lastSql = [];
-      const res = await fetch(url, { method: 'POST', body: reports[round], headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' } });
-      await res.arrayBuffer();
+      const status = await post(url, reports[round], { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' });
       latencies.push(performance.now() - t0);
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
+    roundSql.push(lastSql);
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (process.env.BENCH_SHOW_SQL) console.log(`statements of the last report:\n  ${lastSql.join('\n  ')}`);
+  const mainCpu = mainThreadCpuMs() - main0;
+  if (process.env.BENCH_SHOW_SQL) {
+    roundSql.forEach((sql, i) => console.log(`statements of the last report of round ${i + 1}:\n  ${sql.map((s) => s.slice(0, 160)).join('\n  ')}`));
+  }
   const perReport = statements / latencies.length;
   for (let round = 0; round < 5; round++) {
     const part = latencies.slice(round * CITIZENS, (round + 1) * CITIZENS);
@@ -117,10 +158,12 @@ async function main(): Promise<void> {
     + ` = ${(latencies.length / seconds).toFixed(0)} reports/s; latency p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms;`
     + ` statuses ${JSON.stringify(Object.fromEntries(statuses))}; closed courses ${closed}`);
   console.log(`statements per report ${perReport.toFixed(1)}; CPU per report ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms`
-    + ` (user ${(cpu.user / 1000 / latencies.length).toFixed(2)}, system ${(cpu.system / 1000 / latencies.length).toFixed(2)}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    + ` (user ${(cpu.user / 1000 / latencies.length).toFixed(2)}, system ${(cpu.system / 1000 / latencies.length).toFixed(2)};`
+    + ` main thread ${(mainCpu / latencies.length).toFixed(2)}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const ceiling = await commitCeiling(db);
   console.log(`commit ceiling on the same database: ${ceiling.toFixed(0)} one-row transactions/s;`
     + ` reports/s ÷ ceiling = ${(latencies.length / seconds / ceiling).toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  agent.destroy();
   server.close();
   await cleanup();
 }

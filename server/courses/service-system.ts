@@ -4,9 +4,9 @@ import { nowIso } from '../time';
 import { coursesOverlap } from './overlap';
 import { cprLookupHash, findOrCreatePatient, lockPatient, patientIdByHash } from '../patients';
 import * as q from './queries';
-import { courseColumns, toRecord, type CourseRecord } from './serialize';
+import { COURSE_ROW_VARIABLES, courseColumns, toRecord, type CourseRecord } from './serialize';
 import type { Sources } from './sources';
-import type { CourseValues } from './variables';
+import { VARIABLE, type CourseValues, type VariableName } from './variables';
 
 /**
  * Course writes by a system (the care-record intake, fhir.md): the caller validates, decides precedence and writes
@@ -50,26 +50,64 @@ export async function insertSystemCourse(trx: Trx, c: { patientId: number; value
   });
 }
 
-/** Update a validated course at its version (the version increments); false when it changed meanwhile. */
-export async function updateSystemCourse(trx: Trx, id: number, version: number,
+const ROW_VARIABLES = new Set<string>(COURSE_ROW_VARIABLES);
+
+/** A course-row variable's value as rowValues reads it back (numbers as numbers, the rest as text). */
+function asRead(name: VariableName, v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  const kind = VARIABLE[name].kind;
+  return kind === 'integer' || kind === 'decimal' ? Number(v) : String(v);
+}
+
+/**
+ * The columns of a save that differ from the course as read in this transaction: variables and derived columns
+ * that keep their value are left out (SQLite rewrites every index entry of a column it sets, changed or not, and the
+ * course row carries the indicators' covering indexes). The other columns (sources, waiting values, stamps) are kept.
+ */
+function changedColumns(course: CourseRecord, row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const same = ROW_VARIABLES.has(k) ? asRead(k as VariableName, v) === (course[k] ?? null)
+      : k === 'state' ? v === course.state
+        : k === 'complete' ? v === course.complete
+          : k === 'missing' ? v === JSON.stringify(course.missing) : false;
+    if (!same) out[k] = v;
+  }
+  return out;
+}
+
+/** What the referral matching reads of a course record read in this transaction (pathway.md §4). */
+const matchedAs = (c: CourseRecord): q.MatchedAs => ({ patient_id: c.patient_id, referral_date: c.referral_date, annulled: c.annulled });
+
+/**
+ * Update a validated course, read in this transaction, at its version (the version increments); false when it
+ * changed meanwhile. The referral matching runs again only when the change moves what it reads.
+ */
+export async function updateSystemCourse(trx: Trx, course: CourseRecord,
   c: { values: CourseValues; sources: Sources; userId: number | null }, fields: SystemFields): Promise<boolean> {
-  return q.updateCourseAtVersion(trx, id, version, {
-    ...courseColumns(c.values), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
-  });
+  return q.updateCourseAtVersion(trx, course.id, course.version, {
+    ...changedColumns(course, courseColumns(c.values)), ...extra(c.sources, fields), updated_at: nowIso(), updated_by: c.userId,
+  }, matchedAs(course));
 }
 
-/** Annul a course (the referral was entered in error in the care record). */
-export async function annulSystemCourse(trx: Trx, id: number, version: number, reason: string, userId: number | null): Promise<boolean> {
+/** Annul a course read in this transaction (the referral was entered in error in the care record). */
+export async function annulSystemCourse(trx: Trx, course: CourseRecord, reason: string, userId: number | null): Promise<boolean> {
   const now = nowIso();
-  return q.updateCourseAtVersion(trx, id, version, {
+  return q.updateCourseAtVersion(trx, course.id, course.version, {
     annulled: true, annul_reason: reason, annulled_at: now, annulled_by: userId, updated_at: now, updated_by: userId,
-  });
+  }, matchedAs(course));
 }
 
-/** The municipality's courses linked to any of these referral ids. */
-export async function coursesByReferralIds(trx: Trx | Knex, municipalityCode: string, ids: string[]): Promise<{ id: number; fhir_referral_id: string }[]> {
+/**
+ * The municipality's courses (annulled too) linked to any of these referral ids, read whole in one statement (as
+ * readCourse reads one), so a bundle does not read each linked course again.
+ */
+export async function coursesByReferralIds(trx: Trx | Knex, cprKey: Buffer, municipalityCode: string, ids: string[]): Promise<CourseRecord[]> {
   if (!ids.length) return [];
-  return trx('courses').where('municipality_code', municipalityCode).whereIn('fhir_referral_id', ids).select('id', 'fhir_referral_id');
+  const rows: q.CourseRow[] = await trx('courses').join('patients', 'patients.id', 'courses.patient_id')
+    .where('courses.municipality_code', municipalityCode).whereIn('courses.fhir_referral_id', ids)
+    .select('courses.*', 'patients.cpr_enc', 'patients.patient_name');
+  return rows.map((row) => toRecord(row, cprKey));
 }
 
 /** The referral ids of the citizen's linked courses in the municipality (Patient.active = false withdraws them). */

@@ -56,7 +56,7 @@ async function updateLinked(ctx: ApplyContext, course: CourseRecord, ref: Referr
   if (!link && !r.changed.length && !sorChanged && sameWaiting(course.fhir_waiting, r.waiting)) {
     return { ...base, action: 'unchanged', variables: [] };
   }
-  const ok = await updateSystemCourse(ctx.trx, course.id, course.version, { values: r.values, sources: r.sources, userId: ctx.userId },
+  const ok = await updateSystemCourse(ctx.trx, course, { values: r.values, sources: r.sources, userId: ctx.userId },
     { referral_sor: ref.referralSor, fhir_waiting: r.waiting, ...(link ? { fhir_referral_id: link } : {}) });
   if (!ok) throw new Error('course changed during a locked bundle');
   await audit(ctx, course, before, r, link ? { linked: link } : {});
@@ -100,7 +100,7 @@ async function withdraw(ctx: ApplyContext, course: CourseRecord, findings: Findi
     findings.push(at('referral_withdrawn', null, { id: course.id }));
     return { action: 'unchanged', id: course.id, fhir_referral_id: course.fhir_referral_id, variables: [], patientId: course.patient_id };
   }
-  const ok = await annulSystemCourse(ctx.trx, course.id, course.version, t('da', 'fhir.annul_reason'), ctx.userId);
+  const ok = await annulSystemCourse(ctx.trx, course, t('da', 'fhir.annul_reason'), ctx.userId);
   if (!ok) throw new Error('course changed during a locked bundle');
   await recordAudit(ctx.trx, ctx.actor, {
     action: 'fhir_import', entity: 'course', entityId: course.id, patientId: course.patient_id, municipalityCode: ctx.municipality,
@@ -109,11 +109,10 @@ async function withdraw(ctx: ApplyContext, course: CourseRecord, findings: Findi
   return { action: 'update', id: course.id, fhir_referral_id: course.fhir_referral_id, variables: ['annulled'], patientId: course.patient_id };
 }
 
-/** Apply one judged referral; `linkedId` is its course, when it has one. */
-export async function applyReferral(ctx: ApplyContext, ref: ReferralDerivation, linkedId: number | undefined, findings: Finding[]):
+/** Apply one judged referral; `course` is its linked course as read in this transaction, when it has one. */
+export async function applyReferral(ctx: ApplyContext, ref: ReferralDerivation, course: CourseRecord | undefined, findings: Finding[]):
   Promise<CourseAction | null> {
   findings.push(...ref.findings);
-  const course = linkedId === undefined ? undefined : await readCourse(ctx.trx, ctx.cprKey, ctx.scope, linkedId);
   if (!ref.cardiac) return course ? withdraw(ctx, course, findings) : null;
   if (!course) return createOrAdopt(ctx, ref, findings);
   if (course.annulled) {

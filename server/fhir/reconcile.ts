@@ -1,5 +1,5 @@
 import {
-  courseIssueMessage, type CourseValues, type Sources, validateCourse, VARIABLE_NAMES, type VariableName,
+  courseIssueMessage, type CourseValues, type Issue, type Sources, validateCourse, VARIABLE_NAMES, type VariableName,
 } from '../courses';
 import type { Lang } from '../i18n';
 import { today } from '../time';
@@ -24,8 +24,14 @@ export interface Reconciled {
 
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
 
-function errorKeys(values: CourseValues, day: string): Set<string> {
-  return new Set(validateCourse(values, { today: day, existing: true }).errors.map((e) => `${e.variable}:${e.code}`));
+const issueKey = (e: Issue) => `${e.variable}:${e.code}`;
+
+/** The course with one variable set to the target value, or un-registered (null). */
+function withTarget(values: CourseValues, v: VariableName, t: string | number | null): CourseValues {
+  const next = { ...values };
+  if (t === null) delete next[v];
+  else next[v] = t;
+  return next;
 }
 
 /**
@@ -46,17 +52,20 @@ export function reconcile(current: CourseValues, sources: Sources, derived: Deri
   let values: CourseValues = { ...current };
   let pending = [...target.keys()].filter((v) => !same(values[v], target.get(v)));
   const applied: VariableName[] = [];
-  // The course's errors are validated once per applied change, not once per candidate (one validation per try).
-  let errors = pending.length ? errorKeys(values, day) : new Set<string>();
+  // One validation per try: the course's errors are known before each try, and the last try of each variable left
+  // waiting (the last pass applies nothing, so it ran on the final values) gives its `not_applied` message.
+  let errors = pending.length ? validateCourse(values, { today: day, existing: true }).errors : [];
+  const lastTry = new Map<VariableName, Issue[]>();
   for (let progress = true; progress && pending.length;) {
     progress = false;
     for (const v of [...pending]) {
-      const next = { ...values };
-      const t = target.get(v)!;
-      if (t === null) delete next[v];
-      else next[v] = t;
-      const nextErrors = errorKeys(next, day);
-      if ([...nextErrors].some((k) => !errors.has(k))) continue;
+      const next = withTarget(values, v, target.get(v)!);
+      const nextErrors = validateCourse(next, { today: day, existing: true }).errors;
+      const known = new Set(errors.map(issueKey));
+      if (nextErrors.some((i) => !known.has(issueKey(i)))) {
+        lastTry.set(v, nextErrors);
+        continue;
+      }
       values = next;
       errors = nextErrors;
       applied.push(v);
@@ -72,10 +81,8 @@ export function reconcile(current: CourseValues, sources: Sources, derived: Deri
   const waiting: Record<string, string | number> = {};
   for (const v of pending) {
     const t = target.get(v)!;
-    const next = { ...values };
-    if (t === null) delete next[v];
-    else { next[v] = t; waiting[v] = t; }
-    const e = validateCourse(next, { today: day, existing: true }).errors;
+    if (t !== null) waiting[v] = t;
+    const e = lastTry.get(v)!;
     const issue = e.find((i) => i.variable === v) ?? e[0];
     findings.push(at('not_applied', null, { variable: v, value: t === null ? '' : String(t), message: issue ? courseIssueMessage(issue, lang) : '' }));
   }

@@ -3,13 +3,13 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash } from '../patients';
-import { coursesByReferralIds, linkedReferralIds } from '../courses';
+import { coursesByReferralIds, linkedReferralIds, readCourse } from '../courses';
 import { isPostgres, type Db } from '../db/connect';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
 import { applyReferral, type ApplyContext, type CourseAction } from './apply';
 import { checkBundle, type CheckedBundle } from './check';
-import { deriveReferrals, type ReferralDerivation } from './derive';
+import { deriveReferrals, type ReferralDerivation, type SorLookup } from './derive';
 import { CONFLICTS, at, severityOf, type Finding } from './findings';
 import { readJson } from './json';
 import { withMunicipalityLock } from './lock';
@@ -19,6 +19,9 @@ import { CITIZEN_TYPE, keptForm, mergeBundle } from './store';
 /** One delivery report, all or nothing (fhir.md "Interfaces"). */
 
 export interface ImportContext { db: Db; cprKey: Buffer; lang: Lang }
+
+/** The context of one bundle's transaction: the SOR list read before it. */
+interface BundleContext extends ImportContext { sor: SorLookup }
 
 export interface BundleResult {
   status: 200 | 400 | 404 | 409;
@@ -69,14 +72,17 @@ async function decide(ctx: ImportContext, user: CurrentUser, actor: Actor, body:
   if (!checked.cpr) return refused(400, checked.findings);
   // fhir.md "Interfaces": 409 (a conflict with stored data) comes before 400 (any other error), so a bundle with
   // errors is still merged and derived, in a transaction that is rolled back, to find its conflicts.
-  return withMunicipalityLock(municipality, () => applyBundle(ctx, user, actor, checked, opts, sha256));
+  // The SOR list as cached for the database (a resolved promise, read again every 30 s), outside the transaction:
+  // a transaction's own handle would miss the cache and read both tables at every bundle.
+  const sor = await q.sorLookup(ctx.db);
+  return withMunicipalityLock(municipality, () => applyBundle({ ...ctx, sor }, user, actor, checked, opts, sha256));
 }
 
 /**
  * The bundle in one transaction: committed (with its audit rows and its bundle-log row, so one commit per bundle)
  * only when it is accepted (200) and not a dry run; rolled back otherwise.
  */
-async function applyBundle(ctx: ImportContext, user: CurrentUser, actor: Actor, b: CheckedBundle, opts: { dryRun: boolean },
+async function applyBundle(ctx: BundleContext, user: CurrentUser, actor: Actor, b: CheckedBundle, opts: { dryRun: boolean },
   sha256: string): Promise<Decided> {
   let out: BundleResult | undefined;
   let committed = false;
@@ -115,7 +121,7 @@ async function recordReads(db: Knex, actor: Actor, municipality: string, ids: nu
   })));
 }
 
-async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: CurrentUser, actor: Actor, b: CheckedBundle,
+async function inTransaction(ctx: BundleContext, trx: Knex.Transaction, user: CurrentUser, actor: Actor, b: CheckedBundle,
   sha256: string, dryRun: boolean): Promise<BundleResult> {
   const municipality = user.scope.code;
   const cprHash = cprLookupHash(ctx.cprKey, b.cpr!);
@@ -126,10 +132,11 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   const merged = mergeBundle(rows, b, cprHash, citizenId);
   const findings: Finding[] = [...b.findings, ...merged.findings];
   if (b.withdrawn) merged.resources.serviceRequests.clear();
-  const { referrals, findings: judged } = deriveReferrals(merged.resources, await q.sorLookup(trx));
+  const { referrals, findings: judged } = deriveReferrals(merged.resources, ctx.sor);
   findings.push(...judged);
   if (b.withdrawn) referrals.push(...await withdrawnReferrals(trx, ctx.cprKey, municipality, b.cpr!));
-  const linked = await coursesByReferralIds(trx, municipality, referrals.flatMap((r) => r.serviceRequestIds));
+  const linked = await coursesByReferralIds(trx, ctx.cprKey, municipality, referrals.flatMap((r) => r.serviceRequestIds));
+  const touched = new Set<number>();
   const applyCtx: ApplyContext = {
     trx, cprKey: ctx.cprKey, scope: user.scope, municipality, userId: user.id, actor, lang: ctx.lang, cpr: b.cpr!,
     postgres: isPostgres(ctx.db), audit: { timestamp: b.timestamp, sha256 },
@@ -137,10 +144,13 @@ async function inTransaction(ctx: ImportContext, trx: Knex.Transaction, user: Cu
   const inBundle = new Map(b.resources.filter((r) => r.type === 'ServiceRequest').map((r) => [r.id, r.index]));
   const courses: CourseAction[] = [];
   for (const ref of referrals) {
-    const link = linked.find((l) => ref.serviceRequestIds.includes(l.fhir_referral_id));
+    const link = linked.find((l) => ref.serviceRequestIds.includes(l.fhir_referral_id!));
+    // a course this bundle already touched is read again (never written from a stale version)
+    const course = link && touched.has(link.id) ? await readCourse(trx, ctx.cprKey, user.scope, link.id) : link;
     const before = findings.length;
-    const action = await applyReferral(applyCtx, ref, link?.id, findings);
+    const action = await applyReferral(applyCtx, ref, course, findings);
     if (action) {
+      touched.add(action.id);
       courses.push(action);
       findings.push({ code: action.action === 'create' ? 'created' : action.action === 'update' ? 'updated' : 'unchanged',
         expression: null, courseId: action.id, fhirReferralId: action.fhir_referral_id, variables: action.variables });

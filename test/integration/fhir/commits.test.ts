@@ -45,6 +45,24 @@ describe('FHIR intake: one commit per delivery report', () => {
     expect(Number((await db('fhir_bundles').count({ n: '*' }))[0].n)).to.equal(3);
   });
 
+  it('a report that updates its course reads no SOR list (cached per database), reads the course once, and rematches referrals only when the referral date moves', async () => {
+    await send(db, who, s.step1());
+
+    const st = await statementsOf(() => send(db, who, s.step2()));
+    const later = s.step2();
+    later.timestamp = '2025-03-11T20:00:00Z';
+    const sr = later.entry!.find((e) => e.resource?.resourceType === 'ServiceRequest')!.resource as { authoredOn: string };
+    sr.authoredOn = '2025-03-02';
+    const moved = await statementsOf(() => send(db, who, later));
+
+    expect(st.filter((x) => /from [`"]?(hospitals|sor_list)\b/i.test(x.sql))).to.deep.equal([]);
+    expect(st.filter((x) => /^select .* from [`"]?courses[`"]? /i.test(x.sql))).to.have.length(1);
+    expect(st.filter((x) => /from [`"]?referrals\b/i.test(x.sql))).to.deep.equal([]);
+    expect(writes(st).filter((x) => /^update [`"]?courses/i.test(x.sql))).to.have.length(1);
+    expect(moved.filter((x) => /from [`"]?referrals\b/i.test(x.sql)).length, 'rematched').to.be.greaterThan(0);
+    expect((await db('courses').first('referral_date')).referral_date).to.equal('2025-03-02');
+  });
+
   it('an API token records its use once a minute, not at every call', async () => {
     const { token, id } = await issueToken(db, who.user.id, null, null);
 
