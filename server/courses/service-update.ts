@@ -168,7 +168,7 @@ function updateAudit(id: number, p: Planned, patientId: number) {
 
 /** The saved course from the row as read and the columns written (the patient's columns unchanged). */
 function savedRecord(cs: CourseScope, p: Planned, columns: Record<string, unknown>): CourseRecord {
-  return toRecord(Object.assign(p.row, columns, { version: p.version + 1 }), cs.cprKey);
+  return toRecord(Object.assign(p.row, columns, { version: p.version + 1 }), cs.cprKey, p.current.cpr as string);
 }
 
 /** PostgreSQL, a change that stands alone: update and audit row in one statement; undefined when the version moved on. */
