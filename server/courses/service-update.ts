@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { auditRow, recordAudit } from '../audit/record';
 import { isPostgres } from '../db/connect';
+import { inGroupCommit } from '../db/group-commit';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from '../patients';
@@ -92,15 +93,16 @@ class LostRace extends Error {}
  * The change is planned (read, merged, validated) outside the transaction, which then holds only the writes and
  * the checks against other rows (SQLite has one connection: a short transaction lets other requests through);
  * the update's version guard keeps it consistent. A change that needs no other row (a section save) is, on
- * PostgreSQL, one statement with its audit row and no transaction. When another save came first, it is planned
- * again once, on the newer version, inside the transaction.
+ * PostgreSQL, one statement with its audit row and no transaction; on SQLite it shares a transaction with the saves
+ * that arrive with it (group commit). When another save came first, it is planned again once, on the newer version,
+ * inside the transaction.
  */
 export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
   opts: UpdateOptions = {}): Promise<CourseRecord> {
   const plan = await planUpdate(cs.db, cs, id, sent, sentVersion, opts);
   if (plan.changed.length === 0) return plan.current;
   try {
-    if (isPostgres(cs.db) && standsAlone(plan)) {
+    if (standsAlone(plan)) {
       const saved = await writeStandingAlone(cs, id, plan);
       if (saved) return saved;
     } else {
@@ -171,11 +173,21 @@ function savedRecord(cs: CourseScope, p: Planned, columns: Record<string, unknow
   return toRecord(Object.assign(p.row, columns, { version: p.version + 1 }), cs.cprKey, p.current.cpr as string);
 }
 
-/** PostgreSQL, a change that stands alone: update and audit row in one statement; undefined when the version moved on. */
+/**
+ * A change that stands alone: the update and its audit row, on PostgreSQL in one statement, on SQLite in the next
+ * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync). Undefined when
+ * the version moved on.
+ */
 async function writeStandingAlone(cs: CourseScope, id: number, p: Planned): Promise<CourseRecord | undefined> {
   const columns = savedColumns(p, p.current.patient_id, cs.user.id);
-  const audit = auditRow(cs.actor, updateAudit(id, p, p.current.patient_id));
-  const saved = await insertOrConflict(cs, () => q.updateCourseAtVersionAudited(cs.db, id, p.version, columns, audit));
+  const audit = updateAudit(id, p, p.current.patient_id);
+  const saved = await insertOrConflict(cs, () => (isPostgres(cs.db)
+    ? q.updateCourseAtVersionAudited(cs.db, id, p.version, columns, auditRow(cs.actor, audit))
+    : inGroupCommit(cs.db, async (trx) => {
+      const done = await q.updateCourseAtVersion(trx, id, p.version, columns, p.row);
+      if (done) await recordAudit(trx, cs.actor, audit);
+      return done;
+    })));
   return saved ? savedRecord(cs, p, columns) : undefined;
 }
 
