@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { auditRow, recordAudit } from '../audit/record';
+import { dbBool, dbJson } from '../db/codecs';
 import { isPostgres } from '../db/connect';
 import { inGroupCommit } from '../db/group-commit';
 import { Invalid } from '../http/errors';
@@ -149,12 +150,20 @@ function standsAlone(p: Planned): boolean {
     && !q.changesMatching(p.row, { patient_id: p.current.patient_id, referral_date: p.next.referral_date });
 }
 
-/** The course row's columns after the change. */
+/**
+ * The course row's columns the change writes: the changed variables, the derived columns that differ from the
+ * stored ones, the patient when re-linked, and the save's own (who, when, sources, version). Only these: SQLite
+ * rewrites every index on a column named in an UPDATE (13 on courses), changed value or not.
+ */
 function savedColumns(p: Planned, patientId: number, updatedBy: number): Record<string, unknown> {
-  return {
-    ...courseColumns(p.next), patient_id: patientId, updated_at: nowIso(), updated_by: updatedBy,
-    sources: afterManualSave(p.current.sources, p.changed),
-  };
+  const all = courseColumns(p.next);
+  const columns: Record<string, unknown> = {};
+  for (const name of p.changed) if (name in all) columns[name] = all[name];
+  if (all.state !== p.row.state) columns.state = all.state;
+  if (all.complete !== dbBool(p.row.complete)) columns.complete = all.complete;
+  if (all.missing !== JSON.stringify(dbJson(p.row.missing, []))) columns.missing = all.missing;
+  if (patientId !== p.current.patient_id) columns.patient_id = patientId;
+  return { ...columns, updated_at: nowIso(), updated_by: updatedBy, sources: afterManualSave(p.current.sources, p.changed) };
 }
 
 /** The course_update audit entry: each changed variable's old and new value (a changed cpr as the patient's id). */
