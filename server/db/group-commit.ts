@@ -55,16 +55,17 @@ async function commitGroup(db: Knex, group: Waiting[]): Promise<void> {
   group.forEach((w, i) => (outcomes[i].ok ? w.resolve(outcomes[i].value) : w.reject(outcomes[i].value)));
 }
 
-/** One write of a group: what it did stays only if it succeeded. A fixed name: the statements are prepared once. */
+/**
+ * One write of a group: what it did stays only if it succeeded. Savepoints of one name stack, and ROLLBACK TO
+ * undoes the newest; a succeeded write's savepoint is left for the COMMIT (no RELEASE: a statement less a write).
+ * A fixed name: the statements are prepared once (db/connect.ts).
+ */
 async function inSavepoint(trx: Knex.Transaction, write: Write<unknown>): Promise<{ ok: boolean; value: unknown }> {
   await trx.raw('SAVEPOINT group_write');
   try {
-    const value = await write(trx);
-    await trx.raw('RELEASE group_write');
-    return { ok: true, value };
+    return { ok: true, value: await write(trx) };
   } catch (err) {
     await trx.raw('ROLLBACK TO group_write');
-    await trx.raw('RELEASE group_write');
     return { ok: false, value: err };
   }
 }
