@@ -45,6 +45,13 @@ describe('courses/updateCourse: a section save sends the minimum of statements',
 
     expect(sql.length, sql.join('\n')).to.be.at.most(PLAIN_SAVE_MAX);
     expect(sql.filter((s) => /\breferrals\b/.test(s)), 'no rematch').to.deep.equal([]);
+    // Only the changed columns: SQLite rewrites every index on a column the UPDATE names.
+    const statement = sql.find((s) => /update .?courses.? set/i.test(s))!;
+    const update = statement.slice(statement.search(/update .?courses.? set/i)).split(/ where /i)[0];
+    expect(update).to.match(/height_cm/).and.match(/smoking_start/);
+    for (const unchanged of ['municipality_code', 'referral_date', 'start_date', 'patient_id', 'diagnosis_group']) {
+      expect(update, unchanged).not.to.match(new RegExp(`\\b${unchanged}\\b`));
+    }
     const reread = await getCourse(cs, c.id);
     expect(saved).to.deep.equal(reread);
     expect(saved).to.include({ version: 2, height_cm: 178, smoking_start: 'never', state: 'active' });
