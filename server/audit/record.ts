@@ -33,7 +33,8 @@ export function actorOf(req: Request): Actor {
   };
 }
 
-function row(actor: Actor, e: AuditEntry, at: string) {
+/** The audit_log row of one entry (for a caller that writes it in a statement of its own, as recordAudit does). */
+export function auditRow(actor: Actor, e: AuditEntry, at: string = nowIso()): Record<string, string | number | null> {
   return {
     at,
     actor_user_id: actor.userId,
@@ -54,7 +55,7 @@ function row(actor: Actor, e: AuditEntry, at: string) {
 export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const at = nowIso();
-  const rows = entries.map((e) => row(actor, e, at));
+  const rows = entries.map((e) => auditRow(actor, e, at));
   // Chunked: SQLite limits bound variables per statement.
   for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500));
 }

@@ -160,7 +160,24 @@ export async function updateCourseAtVersion(db: Knex.Transaction, id: number, ve
   return n === 1;
 }
 
-function changesMatching(before: MatchedAs, row: Record<string, unknown>): boolean {
+/**
+ * PostgreSQL: the update at `version` and its audit row in one statement, atomic without a transaction (the audit
+ * row is inserted only when the update changed the row); returns whether it did. For a change that leaves what the
+ * referral matching reads as it was (`changesMatching` false), as it does not rematch.
+ */
+export async function updateCourseAtVersionAudited(db: Knex, id: number, version: number, row: Record<string, unknown>,
+  audit: Record<string, Knex.Value>): Promise<boolean> {
+  const update = db('courses').where({ id, version }).update({ ...row, version: version + 1 }).returning('id');
+  const columns = Object.keys(audit);
+  const result = await db.raw(
+    `with changed as (?) insert into audit_log (${columns.map(() => '??').join(', ')}) select ${columns.map(() => '?').join(', ')} from changed`,
+    [update, ...columns, ...Object.values(audit)],
+  );
+  return result.rowCount === 1;
+}
+
+/** Does writing `row` over `before` change what the referral matching reads (patient, referral date, annulment)? */
+export function changesMatching(before: MatchedAs, row: Record<string, unknown>): boolean {
   const differs = (k: keyof MatchedAs, norm: (v: unknown) => unknown) => k in row && norm(row[k]) !== norm(before[k]);
   return differs('patient_id', Number) || differs('referral_date', (v) => String(v).slice(0, 10))
     || differs('annulled', (v) => v === true || v === 1 || v === '1' || v === 'true');

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import { recordAudit } from '../audit/record';
+import { auditRow, recordAudit } from '../audit/record';
+import { dbBool, dbJson } from '../db/codecs';
 import { isPostgres } from '../db/connect';
+import { inGroupCommit } from '../db/group-commit';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
 import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from '../patients';
@@ -91,15 +93,22 @@ class LostRace extends Error {}
  * same save), 409 duplicate_external_id / overlap. A changed cpr re-links the course to that patient.
  * The change is planned (read, merged, validated) outside the transaction, which then holds only the writes and
  * the checks against other rows (SQLite has one connection: a short transaction lets other requests through);
- * the update's version guard keeps it consistent. When another save came first, it is planned again once, on the
- * newer version, inside the transaction.
+ * the update's version guard keeps it consistent. A change that needs no other row (a section save) is, on
+ * PostgreSQL, one statement with its audit row and no transaction; on SQLite it shares a transaction with the saves
+ * that arrive with it (group commit). When another save came first, it is planned again once, on the newer version,
+ * inside the transaction.
  */
 export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
   opts: UpdateOptions = {}): Promise<CourseRecord> {
   const plan = await planUpdate(cs.db, cs, id, sent, sentVersion, opts);
   if (plan.changed.length === 0) return plan.current;
   try {
-    return await cs.db.transaction((trx) => applyPlan(trx, cs, id, plan));
+    if (standsAlone(plan)) {
+      const saved = await writeStandingAlone(cs, id, plan);
+      if (saved) return saved;
+    } else {
+      return await cs.db.transaction((trx) => applyPlan(trx, cs, id, plan));
+    }
   } catch (err) {
     if (!(err instanceof LostRace)) throw err;
   }
@@ -131,25 +140,76 @@ async function applyPlan(trx: Knex.Transaction, cs: CourseScope, id: number, p: 
   return saved;
 }
 
-/** The update at the planned version and its audit row; the saved course, or undefined when the version moved on. */
-async function writeChange(trx: Knex.Transaction, cs: CourseScope, id: number, p: Planned, patientId: number):
-  Promise<CourseRecord | undefined> {
-  const { row, current, next, version, changed } = p;
-  const columns = {
-    ...courseColumns(next), patient_id: patientId, updated_at: nowIso(), updated_by: cs.user.id,
-    sources: afterManualSave(current.sources, changed),
-  };
-  const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, version, columns, row));
-  if (!saved) return undefined;
-  await recordAudit(trx, cs.actor, courseAudit('course_update', { id, patient_id: patientId, municipality_code: current.municipality_code }, {
+/** The variables whose change makes a save read or write other rows (the patient, other courses, the referrals). */
+const REACHING_VARIABLES = new Set<VariableName>(['cpr', 'patient_name', 'external_id', 'referral_date', 'start_date',
+  'not_started_reason', 'end_date']);
+
+/** A change that reads and writes no other row than its course and its audit row (as a section save of measurements). */
+function standsAlone(p: Planned): boolean {
+  return !p.changed.some((n) => REACHING_VARIABLES.has(n))
+    && !q.changesMatching(p.row, { patient_id: p.current.patient_id, referral_date: p.next.referral_date });
+}
+
+/**
+ * The course row's columns the change writes: the changed variables, the derived columns that differ from the
+ * stored ones, the patient when re-linked, and the save's own (who, when, sources, version). Only these: SQLite
+ * rewrites every index on a column named in an UPDATE (13 on courses), changed value or not.
+ */
+function savedColumns(p: Planned, patientId: number, updatedBy: number): Record<string, unknown> {
+  const all = courseColumns(p.next);
+  const columns: Record<string, unknown> = {};
+  for (const name of p.changed) if (name in all) columns[name] = all[name];
+  if (all.state !== p.row.state) columns.state = all.state;
+  if (all.complete !== dbBool(p.row.complete)) columns.complete = all.complete;
+  if (all.missing !== JSON.stringify(dbJson(p.row.missing, []))) columns.missing = all.missing;
+  if (patientId !== p.current.patient_id) columns.patient_id = patientId;
+  return { ...columns, updated_at: nowIso(), updated_by: updatedBy, sources: afterManualSave(p.current.sources, p.changed) };
+}
+
+/** The course_update audit entry: each changed variable's old and new value (a changed cpr as the patient's id). */
+function updateAudit(id: number, p: Planned, patientId: number) {
+  const { current, next, version, changed } = p;
+  return courseAudit('course_update', { id, patient_id: patientId, municipality_code: current.municipality_code }, {
     version: version + 1,
     changes: Object.fromEntries(changed.map((n) => n === 'cpr'
       ? ['patient_id', { old: current.patient_id, new: patientId }]
       : [n, { old: current[n] ?? null, new: next[n] ?? null }])),
-  }));
+  });
+}
+
+/** The saved course from the row as read and the columns written (the patient's columns unchanged). */
+function savedRecord(cs: CourseScope, p: Planned, columns: Record<string, unknown>): CourseRecord {
+  return toRecord(Object.assign(p.row, columns, { version: p.version + 1 }), cs.cprKey, p.current.cpr as string);
+}
+
+/**
+ * A change that stands alone: the update and its audit row, on PostgreSQL in one statement, on SQLite in the next
+ * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync). Undefined when
+ * the version moved on.
+ */
+async function writeStandingAlone(cs: CourseScope, id: number, p: Planned): Promise<CourseRecord | undefined> {
+  const columns = savedColumns(p, p.current.patient_id, cs.user.id);
+  const audit = updateAudit(id, p, p.current.patient_id);
+  const saved = await insertOrConflict(cs, () => (isPostgres(cs.db)
+    ? q.updateCourseAtVersionAudited(cs.db, id, p.version, columns, auditRow(cs.actor, audit))
+    : inGroupCommit(cs.db, async (trx) => {
+      const done = await q.updateCourseAtVersion(trx, id, p.version, columns, p.row);
+      if (done) await recordAudit(trx, cs.actor, audit);
+      return done;
+    })));
+  return saved ? savedRecord(cs, p, columns) : undefined;
+}
+
+/** The update at the planned version and its audit row; the saved course, or undefined when the version moved on. */
+async function writeChange(trx: Knex.Transaction, cs: CourseScope, id: number, p: Planned, patientId: number):
+  Promise<CourseRecord | undefined> {
+  const columns = savedColumns(p, patientId, cs.user.id);
+  const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, p.version, columns, p.row));
+  if (!saved) return undefined;
+  await recordAudit(trx, cs.actor, updateAudit(id, p, patientId));
   // The patient's columns (CPR, name) come from its row: read them again only when they changed.
-  if (patientId !== current.patient_id || changed.includes('patient_name')) return stored(trx, cs, id);
-  return toRecord({ ...row, ...columns, version: version + 1 }, cs.cprKey);
+  if (patientId !== p.current.patient_id || p.changed.includes('patient_name')) return stored(trx, cs, id);
+  return savedRecord(cs, p, columns);
 }
 
 /** The variables that decide which days a course occupies (courses/overlap.ts). */

@@ -43,18 +43,105 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
         conn.run('PRAGMA foreign_keys = ON', (e1) => {
           if (e1) return done(e1, conn);
           conn.run('PRAGMA journal_mode = WAL', () => {
             conn.run('PRAGMA busy_timeout = 5000', (e3) => {
-              conn.run(`PRAGMA synchronous = ${opts.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`, () => done(e3, conn));
+              conn.run(`PRAGMA synchronous = ${opts.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`, () => {
+                reusePreparedStatements(conn);
+                done(e3, conn);
+              });
             });
           });
         });
       },
     },
   });
+}
+
+/** What knex's sqlite3 client calls on a connection (node-sqlite3's Database), and a prepared statement of it. */
+type SqliteCallback = (this: unknown, err: Error | null, result?: unknown) => void;
+interface SqliteStatement {
+  all(params: unknown[], cb: SqliteCallback): void;
+  run(params: unknown[], cb: SqliteCallback): void;
+  finalize(cb: () => void): void;
+}
+interface SqliteConnection {
+  all(sql: string, params: unknown[], cb: SqliteCallback): void;
+  run(sql: string, params: unknown[] | ((err: Error | null) => void), cb?: SqliteCallback): void;
+  prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
+  close(cb: (err: Error | null) => void): void;
+}
+
+/** Prepared statements kept per connection (the most recently used; a query seen once is not kept). */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * knex sends every query to node-sqlite3 as a new statement: prepare, step and finalize are three trips to the
+ * thread pool and back. A statement the connection runs again is prepared once (beside the second run) and from then
+ * on only stepped (one trip; a section save sends eight statements). A statement is used only once its preparation
+ * succeeded (node-sqlite3 drops the calls queued on a statement that failed to prepare); one whose run fails is
+ * finalized and prepared afresh later; the connection finalizes its statements before it closes. Results,
+ * errors, `this.changes` and `this.lastID` are those of node-sqlite3's own statements.
+ */
+function reusePreparedStatements(conn: SqliteConnection): void {
+  const cache = new Map<string, SqliteStatement>();
+  const preparing = new Map<string, Promise<void>>();
+  let closing = false;
+  const seen = new Set<string>();
+  const drop = (sql: string) => {
+    const stmt = cache.get(sql);
+    cache.delete(sql);
+    stmt?.finalize(() => undefined);
+  };
+  const prepareBeside = (sql: string) => {
+    preparing.set(sql, new Promise<void>((resolve) => {
+      const stmt = conn.prepare(sql, (err) => {
+        preparing.delete(sql);
+        if (err) return resolve();
+        if (closing) return stmt.finalize(resolve);
+        if (cache.size >= STATEMENT_CACHE_SIZE) drop(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+        resolve();
+      });
+    }));
+  };
+  const prepared = (sql: string): SqliteStatement | undefined => {
+    const stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql); // re-inserted: the Map's order is the recency
+      cache.set(sql, stmt);
+      return stmt;
+    }
+    if (preparing.has(sql)) return undefined;
+    if (seen.has(sql) && !closing) prepareBeside(sql);
+    else {
+      if (seen.size >= STATEMENT_CACHE_SIZE * 4) seen.clear();
+      seen.add(sql);
+    }
+    return undefined;
+  };
+  for (const method of ['all', 'run'] as const) {
+    const direct = conn[method].bind(conn) as SqliteConnection['all'];
+    conn[method] = function (sql: string, params: unknown, cb?: SqliteCallback) {
+      const stmt = typeof cb === 'function' && Array.isArray(params) ? prepared(sql) : undefined;
+      if (!stmt) return direct(sql, params as unknown[], cb as SqliteCallback);
+      stmt[method](params as unknown[], function (this: unknown, err, result) {
+        if (err) drop(sql);
+        cb!.call(this, err, result);
+      });
+    } as SqliteConnection['all'];
+  }
+  const close = conn.close.bind(conn);
+  conn.close = (cb) => {
+    closing = true;
+    void Promise.all(preparing.values()).then(() => {
+      const open = [...cache.values()];
+      cache.clear();
+      return Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(resolve))));
+    }).then(() => close(cb));
+  };
 }
 
 export function isPostgres(db: Db): boolean {

@@ -24,9 +24,11 @@ export function hasControlChar(s: string, multiLine = false): boolean {
   return (multiLine ? CONTROL_MULTI_LINE : CONTROL_SINGLE_LINE).test(s);
 }
 
-/** Text as both engines store it: Unicode NFC (a decomposed "å" from a Mac equals the composed one). */
+const NON_ASCII = /[^\u0000-\u007F]/;
+
+/** Text as both engines store it: Unicode NFC (a decomposed "å" from a Mac equals the composed one). ASCII is NFC. */
 export function normaliseText(s: string): string {
-  return s.normalize('NFC');
+  return NON_ASCII.test(s) ? s.normalize('NFC') : s;
 }
 
 /** Walks a parsed body or query: strings NFC, faults recorded under the top-level field name. */
@@ -45,8 +47,11 @@ function clean(value: unknown, field: string, faults: NonNullable<Request['input
   for (const [k, v] of Object.entries(value)) {
     const name = depth === 0 ? k : field;
     if (hasControlChar(k)) faults[name] ??= 'control_char';
+    const key = normaliseText(k);
+    const cleaned = clean(v, name, faults, depth + 1);
     // defineProperty: a key "__proto__" (JSON.parse makes it an own key) stays a key and never becomes a prototype.
-    Object.defineProperty(out, normaliseText(k), { value: clean(v, name, faults, depth + 1), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__') Object.defineProperty(out, key, { value: cleaned, enumerable: true, writable: true, configurable: true });
+    else out[key] = cleaned;
   }
   return out;
 }

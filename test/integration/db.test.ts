@@ -39,3 +39,33 @@ describe('SQLite durability', () => {
     await db.destroy();
   });
 });
+
+describe('SQLite: statements run again are kept prepared (db/connect.ts)', () => {
+  it('a repeated query, insert, update and failing insert answer as a fresh statement does; the database closes cleanly', async function () {
+    if (testEngine !== 'sqlite') this.skip();
+    const db = createDb((await freshDatabaseUrl()).url);
+    await db.schema.createTable('t', (t) => { t.increments('id'); t.string('k').unique(); t.integer('n'); });
+    for (let i = 1; i <= 5; i++) {
+      // The same SQL five times: the third and later runs use the kept statement.
+      const [id] = await db('t').insert({ k: `k${i}`, n: i });
+      expect(id).to.equal(i);
+      expect(await db('t').where('k', `k${i}`).first('n')).to.deep.equal({ n: i });
+      expect(await db('t').where('id', i).update({ n: i * 10 })).to.equal(1);
+      expect(await db('t').where('id', 99).update({ n: 0 })).to.equal(0);
+    }
+    for (let i = 0; i < 3; i++) {
+      let err: { code?: string; message?: string } | undefined;
+      try { await db('t').insert({ k: 'k1', n: 0 }); } catch (e) { err = e as typeof err; }
+      expect(err?.code).to.equal('SQLITE_CONSTRAINT');
+      expect(err?.message).to.match(/UNIQUE/);
+    }
+    await db.transaction(async (trx) => { await trx('t').insert({ k: 'in-trx', n: 1 }); });
+    await db.transaction(async (trx) => { await trx('t').insert({ k: 'in-trx-2', n: 1 }); });
+    expect(await db('t').select('n').orderBy('id')).to.deep.equal([10, 20, 30, 40, 50, 1, 1].map((n) => ({ n })));
+    await db.schema.dropTable('t');
+    let missing: unknown;
+    try { await db('t').where('k', 'k1').first('n'); } catch (e) { missing = e; }
+    expect(String(missing)).to.match(/no such table/);
+    await db.destroy();
+  });
+});
