@@ -4,11 +4,13 @@ import { t } from '../i18n';
 import { FileFault, readCsv } from '../imports/parse';
 import { fault, type ImportIssue } from '../imports/rows';
 import { REFERRAL_VARIABLES } from './referral-rules';
-import { submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
+import { INSERT_COLUMNS, submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
 import { lockAllGroups, rematchGroups } from './matching';
 import type { ReferralRow } from './referral-queries';
+import { insertRows } from '../db/bulk';
+import { today } from '../time';
 
 /**
  * The referral import (pathway.md §7): the course import's rules (formats.md) and report, with unchanged, withdrawn
@@ -76,26 +78,31 @@ async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Prom
   return out;
 }
 
-/** Validate and apply one batch; creates are inserted, rematched and audited together at its end. */
+/** Validate and apply one batch; creates are inserted (multi-row, ids returned), rematched and audited together at its end. */
 async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], look: Lookups, dryRun: boolean, r: ReferralImportReport): Promise<void> {
   const sorOf = (raw: Record<string, unknown>) => (raw.sor_code as string | undefined) ?? ctx.user.scope.code;
   const keys = items.filter((x) => typeof x.raw.referral_id === 'string').map((x) => [String(sorOf(x.raw)), String(x.raw.referral_id)] as [string, string]);
   const stored = await storedRows(trx, keys);
   const defer: Deferred = { rows: [], groups: [], audits: [] };
   const created: ReferralImportReport['referrals'] = [];
+  const on = today();
   for (const { line, raw } of items) {
-    const pre: Prefetched = { ...look, stored: stored.get(keyOf(sorOf(raw), raw.referral_id)) ?? null, defer };
+    const pre: Prefetched = { ...look, stored: stored.get(keyOf(sorOf(raw), raw.referral_id)) ?? null, today: on, defer };
     const deferredBefore = defer.rows.length;
     const entry = await importRow(trx, ctx, raw, line, dryRun || r.errors.length > 0, r, pre);
     if (entry && defer.rows.length > deferredBefore) created.push(entry);
   }
   if (dryRun || r.errors.length > 0 || defer.rows.length === 0) return;
-  // 500 rows × 14 columns: within both engines' bound-variable limits (SQLite ≥ 3.32: 32 766; PostgreSQL: 65 535).
-  for (let i = 0; i < defer.rows.length; i += 500) await trx('referrals').insert(defer.rows.slice(i, i + 500));
-  const ids = await storedRows(trx, defer.rows.map((x) => [String(x.sor_code), String(x.referral_id)]));
-  for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id))?.id ?? null;
+  await insertDeferred(trx, ctx, defer, created);
+}
+
+/** Insert a batch's deferred creates, set their ids in the report, rematch their groups and audit them. */
+async function insertDeferred(trx: Knex.Transaction, ctx: ReferralCtx, defer: Deferred, created: ReferralImportReport['referrals']): Promise<void> {
+  const inserted = await insertRows(trx, 'referrals', INSERT_COLUMNS, defer.rows, { returning: ['id', 'sor_code', 'referral_id'] });
+  const ids = new Map(inserted.map((x) => [keyOf(x.sor_code, x.referral_id), Number(x.id)]));
+  for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id)) ?? null;
   await rematchGroups(trx, defer.groups);
-  await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i].sor_code, defer.rows[i].referral_id))?.id })));
+  await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i][0], defer.rows[i][1])) })));
 }
 
 /**
