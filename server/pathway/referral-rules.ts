@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
-import { type CourseValues, type Issue, issueMessage, parseCourseInput, validateCourse } from '../courses';
+import { type CourseValues, issueMessage, parseCourseInput, validateCourseVariables } from '../courses';
 import { t } from '../i18n';
 import { today } from '../time';
 import type { ReferralCtx } from './referrals';
@@ -85,8 +85,7 @@ function dictionaryRules(v: ReferralValues, fields: Record<string, string>, ctx:
     if (v[k] == null && !fields[k]) fields[k] = issueMessage({ variable: k, code: 'required' }, ctx.lang);
   }
   const course: CourseValues = Object.fromEntries(DICTIONARY.filter((k) => v[k] != null).map((k) => [k, v[k]])) as CourseValues;
-  const { errors } = validateCourse(course, { today: on, existing: false });
-  for (const e of errors as Issue[]) {
+  for (const e of validateCourseVariables(course, DICTIONARY, { today: on, existing: false })) {
     if (!e.variable || !(DICTIONARY as readonly string[]).includes(e.variable) || fields[e.variable]) continue;
     if (e.code === 'required' && e.variable === 'ihd_treatment') continue;
     if (e.code === 'required' && v[e.variable as keyof ReferralValues] == null) continue;
