@@ -3,10 +3,14 @@
  * REFERRALS referrals (one per non-annulled course, matched, and the rest unmatched), then
  *  1. the full pathway for all hospitals and for all municipalities for one year (the service the page and API
  *     use), as a ratio to one raw `count(*) GROUP BY sor_code, municipality_code` over the referrals in the same run;
- *  2. a referral import of IMPORT rows (CSV, one transaction, streamed in batches): time and peak RSS.
+ *  2. a referral import of IMPORT rows (CSV, one transaction, streamed in batches): time and peak RSS, dry run and
+ *     commit, each in a child process that opens the seeded database and imports (importChild below), so the peak
+ *     RSS is the importing process's own (getrusage's maxrss), not this process's seeded data plus the import.
  * SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema).
+ * BENCH_CHILD_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the importing child.
  * Run: node --expose-gc --import tsx bench/pathway.ts [courses] [referrals] [import rows]
  */
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,28 +23,57 @@ import { createDemoUsersIfEmpty } from '../server/demo/users';
 import { importReferrals } from '../server/pathway/import';
 import { parsePathwayQuery, pathwayRows } from '../server/pathway/results';
 import { addDays, nowIso, today } from '../server/time';
+import { createDb } from '../server/db/connect';
 import { BENCH_PG_URL, freshBenchDb, medianMs } from './lib';
 
+const CHILD = process.argv[2] === '--import-child';
 const COURSES = Number(process.argv[2] ?? 200_000);
 const REFERRALS = Number(process.argv[3] ?? 220_000);
 const IMPORT = Number(process.argv[4] ?? 100_000);
 const CPR_KEY = crypto.randomBytes(32);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0) + ' MB';
 
-/** Time and peak RSS (sampled every 25 ms) of one step. */
-async function measure<T>(label: string, step: () => Promise<T>): Promise<T> {
-  (globalThis as { gc?: () => void }).gc?.();
-  let peak = process.memoryUsage().rss;
-  const before = peak;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
-  const started = performance.now();
+/** What the importing child process needs: the seeded database, the CPR key, the file, the user and the mode. */
+interface ImportJob { url: string; searchPath?: string; cprKey: string; file: string; email: string; dryRun: boolean }
+interface ImportFigures { seconds: number; cpuSeconds: number; startRss: number; peakRss: number; created: number; skipped: number; errors: number; firstError?: unknown }
+
+/**
+ * The child: open the seeded database, import the file as the user, and print one JSON line of figures. Peak RSS is
+ * the kernel's high-water mark of this process (getrusage maxrss), so no spike between samples is missed; it covers
+ * the process's whole life (node, tsx, knex, the import), which is what an import process really needs.
+ */
+async function importChild(job: ImportJob): Promise<void> {
+  const db = createDb(job.url, { searchPath: job.searchPath });
   try {
-    return await step();
+    const userRow = await db('users').where({ email: job.email }).first();
+    const user = (await toCurrentUser(db, userRow, 'session'))!;
+    const ctx = { db, cprKey: Buffer.from(job.cprKey, 'hex'), user, actor: { userId: user.id, email: user.email, scope: user.scope.code, ip: null }, lang: 'da' as const };
+    const startRss = process.memoryUsage().rss;
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const report = await importReferrals(ctx, ctx.actor, fs.createReadStream(job.file), Number.MAX_SAFE_INTEGER, job.dryRun);
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const figures: ImportFigures = { seconds, cpuSeconds: (used.user + used.system) / 1e6, startRss, peakRss: process.resourceUsage().maxRSS * 1024, created: report.created,
+      skipped: report.skipped, errors: report.errors.length, firstError: report.errors[0] };
+    console.log(JSON.stringify(figures));
   } finally {
-    clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    console.log(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${mb(peak)} (before ${mb(before)})`);
+    await db.destroy();
   }
+}
+
+/** Run one import in a child process that did not seed; print its time and peak RSS. */
+async function measureImport(label: string, job: ImportJob): Promise<ImportFigures> {
+  const extra = (process.env.BENCH_CHILD_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...process.execArgv, ...extra, __filename, '--import-child', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`${label}: the importing child exited with ${code}: ${out}`);
+  const f = JSON.parse(out.trim().split('\n').at(-1)!) as ImportFigures;
+  console.log(`${label}: ${f.seconds.toFixed(1)} s (this process's CPU ${f.cpuSeconds.toFixed(1)} s), peak RSS ${mb(f.peakRss)} (importing process; ${mb(f.startRss)} before the import began)`);
+  console.log(`  created ${f.created}, skipped ${f.skipped}, errors ${f.errors}${f.firstError ? ' first: ' + JSON.stringify(f.firstError) : ''}`);
+  return f;
 }
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -116,12 +149,10 @@ async function main(): Promise<void> {
     const midt = (await db('municipalities').where('region_code', '1082').select('code')).map((r) => r.code as string);
     const departments = (await db('hospitals').where({ region_code: '1082', active: true }).select('sor_code')).map((r) => r.sor_code as string);
     await writeImportCsv(file, IMPORT, midt, departments);
-    const userRow = await db('users').where({ email: 'hospital.midt@demo.dk' }).first();
-    const user = (await toCurrentUser(db, userRow, 'session'))!;
-    const ctx = { db, cprKey: CPR_KEY, user, actor: { userId: user.id, email: user.email, scope: '1082', ip: null }, lang: 'da' as const };
-    await measure(`referral import of ${IMPORT} rows (dry run)`, () => importReferrals(ctx, ctx.actor, fs.createReadStream(file), Number.MAX_SAFE_INTEGER, true));
-    const report = await measure(`referral import of ${IMPORT} rows (commit)`, () => importReferrals(ctx, ctx.actor, fs.createReadStream(file), Number.MAX_SAFE_INTEGER, false));
-    console.log(`  created ${report.created}, skipped ${report.skipped}, errors ${report.errors.length}${report.errors[0] ? ' first: ' + JSON.stringify(report.errors[0]) : ''}`);
+    const job = { url: BENCH_PG_URL ?? 'sqlite:' + path.join(dir, 'bench.sqlite'), searchPath: benchSchema(db), cprKey: CPR_KEY.toString('hex'),
+      file, email: 'hospital.midt@demo.dk' };
+    await measureImport(`referral import of ${IMPORT} rows (dry run)`, { ...job, dryRun: true });
+    await measureImport(`referral import of ${IMPORT} rows (commit)`, { ...job, dryRun: false });
     console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     await cleanup();
@@ -129,7 +160,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+/** The PostgreSQL schema freshBenchDb made (its search path), or undefined on SQLite. */
+function benchSchema(db: Awaited<ReturnType<typeof freshBenchDb>>['db']): string | undefined {
+  const sp = (db.client.config as { searchPath?: string[] }).searchPath;
+  return sp?.[0];
+}
+
+(CHILD ? importChild(JSON.parse(process.argv[3]) as ImportJob) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

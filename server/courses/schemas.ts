@@ -112,6 +112,29 @@ export function validateCourse(values: CourseValues, ctx: ValidationContext): { 
   return { errors, warnings: courseWarnings(values) };
 }
 
+const variableSchemas = new Map<string, z.ZodType>();
+
+/**
+ * validateCourse's errors for values that hold only `names` (the referral record's dictionary variables): the same
+ * variable schemas and whole-course rules, without parsing the absent variables one by one. A key outside `names`
+ * is an unknown_variable error here, so pass only values within them.
+ */
+export function validateCourseVariables(values: CourseValues, names: readonly VariableName[], ctx: ValidationContext): Issue[] {
+  const key = `${names.join(',')}|${ctx.today}|${ctx.existing ? 1 : 0}`;
+  let schema = variableSchemas.get(key);
+  if (!schema) {
+    schema = z.strictObject(Object.fromEntries(names.map((n) => [n, fieldSchemas[n]]))).superRefine((v, rc) => {
+      crossFieldRules(v as CourseValues, ctx, (variable, code, params) => {
+        rc.addIssue({ code: 'custom', message: code, path: [variable], params });
+      });
+    }, { when: () => true });
+    if (variableSchemas.size > 32) variableSchemas.clear();
+    variableSchemas.set(key, schema);
+  }
+  const r = schema.safeParse(values);
+  return r.success ? [] : byDictionaryOrder(r.error.issues.flatMap((zi) => fromZod(zi, values)));
+}
+
 /**
  * The one validation of a course about to be saved, by the form, the API and the import alike. `course` is the
  * whole course after the change (the input's readable values laid over the stored course, or the new course);

@@ -4,11 +4,13 @@ import { t } from '../i18n';
 import { FileFault, readCsv } from '../imports/parse';
 import { fault, type ImportIssue } from '../imports/rows';
 import { REFERRAL_VARIABLES } from './referral-rules';
-import { submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
+import { INSERT_COLUMNS, submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
 import { lockAllGroups, rematchGroups } from './matching';
 import type { ReferralRow } from './referral-queries';
+import { insertRows } from '../db/bulk';
+import { today } from '../time';
 
 /**
  * The referral import (pathway.md §7): the course import's rules (formats.md) and report, with unchanged, withdrawn
@@ -37,6 +39,23 @@ function checkHeader(names: string[], ctx: ReferralCtx): ImportIssue[] {
 }
 
 class Rollback extends Error {}
+
+/**
+ * The (sor_code, referral_id) keys met so far, by department. The ids are the rows' own strings (the report keeps them
+ * anyway), so a 100 000-row file adds no key strings to the import's memory.
+ */
+class KeysSeen {
+  private readonly bySor = new Map<string, Set<unknown>>();
+
+  /** True when the key was met before; else it is recorded. */
+  repeated(sor: string, id: unknown): boolean {
+    let ids = this.bySor.get(sor);
+    if (!ids) this.bySor.set(sor, (ids = new Set()));
+    if (ids.has(id)) return true;
+    ids.add(id);
+    return false;
+  }
+}
 
 /** Rows validated and written together: one look-up of stored keys, one bulk insert, one rematch, one audit insert. */
 export const IMPORT_BATCH = 1000;
@@ -76,26 +95,59 @@ async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Prom
   return out;
 }
 
-/** Validate and apply one batch; creates are inserted, rematched and audited together at its end. */
-async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], look: Lookups, dryRun: boolean, r: ReferralImportReport): Promise<void> {
+/**
+ * The batches' writes, each started when the one before it is done (file order, one batch in flight): a batch's
+ * inserts, rematch and audit run in the engine (PostgreSQL's server, SQLite's worker thread) while the next batch is
+ * parsed and validated here.
+ */
+class BatchWrites {
+  private last: Promise<void> = Promise.resolve();
+
+  /** Wait for the earlier batch's writes (one batch in flight at most: memory stays bounded), then start this one's. */
+  async start(write: () => Promise<void>): Promise<void> {
+    await this.last;
+    const next = write();
+    next.catch(() => undefined); // settle() reports it; no unhandled rejection meanwhile
+    this.last = next;
+  }
+
+  /** Every write started so far done; rejects with the first failure. */
+  settle(): Promise<void> {
+    return this.last;
+  }
+}
+
+/**
+ * Validate one batch and start its writes: creates are inserted (multi-row, ids returned), rematched and audited
+ * together. A batch with a stored key waits for the earlier batches' writes first: its updates rematch at once, and a
+ * group may hold a referral created in an earlier batch.
+ */
+async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], look: Lookups, dryRun: boolean, r: ReferralImportReport,
+  writes: BatchWrites): Promise<void> {
   const sorOf = (raw: Record<string, unknown>) => (raw.sor_code as string | undefined) ?? ctx.user.scope.code;
   const keys = items.filter((x) => typeof x.raw.referral_id === 'string').map((x) => [String(sorOf(x.raw)), String(x.raw.referral_id)] as [string, string]);
   const stored = await storedRows(trx, keys);
+  if (stored.size > 0) await writes.settle();
   const defer: Deferred = { rows: [], groups: [], audits: [] };
   const created: ReferralImportReport['referrals'] = [];
+  const on = today();
   for (const { line, raw } of items) {
-    const pre: Prefetched = { ...look, stored: stored.get(keyOf(sorOf(raw), raw.referral_id)) ?? null, defer };
+    const pre: Prefetched = { ...look, stored: stored.get(keyOf(sorOf(raw), raw.referral_id)) ?? null, today: on, defer };
     const deferredBefore = defer.rows.length;
     const entry = await importRow(trx, ctx, raw, line, dryRun || r.errors.length > 0, r, pre);
     if (entry && defer.rows.length > deferredBefore) created.push(entry);
   }
   if (dryRun || r.errors.length > 0 || defer.rows.length === 0) return;
-  // 500 rows × 14 columns: within both engines' bound-variable limits (SQLite ≥ 3.32: 32 766; PostgreSQL: 65 535).
-  for (let i = 0; i < defer.rows.length; i += 500) await trx('referrals').insert(defer.rows.slice(i, i + 500));
-  const ids = await storedRows(trx, defer.rows.map((x) => [String(x.sor_code), String(x.referral_id)]));
-  for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id))?.id ?? null;
+  await writes.start(() => insertDeferred(trx, ctx, defer, created));
+}
+
+/** Insert a batch's deferred creates, set their ids in the report, rematch their groups and audit them. */
+async function insertDeferred(trx: Knex.Transaction, ctx: ReferralCtx, defer: Deferred, created: ReferralImportReport['referrals']): Promise<void> {
+  const inserted = await insertRows(trx, 'referrals', INSERT_COLUMNS, defer.rows, { returning: ['id', 'sor_code', 'referral_id'] });
+  const ids = new Map(inserted.map((x) => [keyOf(x.sor_code, x.referral_id), Number(x.id)]));
+  for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id)) ?? null;
   await rematchGroups(trx, defer.groups);
-  await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i].sor_code, defer.rows[i].referral_id))?.id })));
+  await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i][0], defer.rows[i][1])) })));
 }
 
 /**
@@ -109,9 +161,12 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
   try {
     await ctx.db.transaction(async (trx) => {
       let header: string[] | undefined;
-      const seen = new Set<string>();
+      const seen = new KeysSeen();
       if (!dryRun) await lockAllGroups(trx);
       const look = await lookups(trx, ctx);
+      // One string per department code, shared by every row that names it (the report holds a code per row).
+      const codes = new Map([...look.departments.all].map((c) => [c, c]));
+      const writes = new BatchWrites();
       let batch: Item[] = [];
       try {
         for await (const rec of readCsv(source, maxBytes)) {
@@ -128,24 +183,27 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
           }
           const raw: Record<string, unknown> = Object.fromEntries(header.map((h, i) => [h, rec.cells[i]]));
           if (raw.sor_code === '' && ctx.user.scope.kind === 'department') delete raw.sor_code;
-          const key = `${raw.sor_code ?? ctx.user.scope.code}\u0000${raw.referral_id}`;
-          if (seen.has(key)) {
+          if (typeof raw.sor_code === 'string') raw.sor_code = codes.get(raw.sor_code) ?? raw.sor_code;
+          if (seen.repeated(String(raw.sor_code ?? ctx.user.scope.code), raw.referral_id)) {
             r.errors.push({ line: rec.line, column: 'referral_id', code: 'duplicate_key', message: t(ctx.lang, 'pathway.errors.duplicate_key') });
             continue;
           }
-          seen.add(key);
           batch.push({ line: rec.line, raw });
           if (batch.length >= IMPORT_BATCH) {
-            await runBatch(trx, ctx, batch, look, dryRun, r);
+            await runBatch(trx, ctx, batch, look, dryRun, r, writes);
             batch = [];
           }
         }
-        await runBatch(trx, ctx, batch, look, dryRun, r);
+        await runBatch(trx, ctx, batch, look, dryRun, r, writes);
         if (header && r.rows === 0 && r.errors.length === 0) r.errors.push(fault(2, null, 'no_data_row', ctx.lang));
       } catch (err) {
-        if (!(err instanceof FileFault)) throw err;
+        if (!(err instanceof FileFault)) {
+          await writes.settle().catch(() => undefined);
+          throw err;
+        }
         r.errors.push(fault(err.line, null, err.code, ctx.lang, err.params));
       }
+      await writes.settle();
       if (dryRun || r.errors.length) throw new Rollback();
       await recordAudit(trx, actor, summary(r, dryRun));
     });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
-import { type CourseValues, type Issue, issueMessage, parseCourseInput, validateCourse } from '../courses';
+import { type CourseValues, issueMessage, parseCourseInput, validateCourseVariables } from '../courses';
 import { t } from '../i18n';
 import { today } from '../time';
 import type { ReferralCtx } from './referrals';
@@ -21,12 +21,15 @@ const OUTPUT_ONLY = ['id', 'version', 'birth_date', 'sex', 'hospital_name', 'sta
 
 const empty = (v: unknown): boolean => v === null || v === '';
 
+/** What a bulk import looked up once: the departments in the user's scope (all, and active) and the day to judge against. */
+export interface KnownForRules { departments: { all: Set<string>; active: Set<string> }; today?: string }
+
 /**
  * Parse `raw` over `base` (the stored values; absent keys keep them, null/"" un-registers) and validate the whole
  * resulting record. Returns the values and Danish messages by variable (empty when valid).
  */
 export async function referralIssues(db: Knex | Knex.Transaction, ctx: ReferralCtx, raw: Record<string, unknown>,
-  base: ReferralValues | undefined, departments?: { all: Set<string>; active: Set<string> }): Promise<{ values: ReferralValues; fields: Record<string, string> }> {
+  base: ReferralValues | undefined, known?: KnownForRules): Promise<{ values: ReferralValues; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   const dictRaw = Object.fromEntries(Object.entries(raw).filter(([k]) => (DICTIONARY as readonly string[]).includes(k)));
   const parsed = parseCourseInput(dictRaw, typeof raw.referral_date === 'string' || raw.referral_date == null ? 'csv' : 'json');
@@ -38,11 +41,11 @@ export async function referralIssues(db: Knex | Knex.Transaction, ctx: ReferralC
     else if (!(REFERRAL_VARIABLES as readonly string[]).includes(k)) fields[k] ??= t(ctx.lang, 'pathway.errors.unknown_variable');
   }
   ownValues(raw, values, base, fields, ctx);
-  if (departments) {
+  if (known) {
     const code = typeof values.sor_code === 'string' ? values.sor_code : '';
-    if (!(base ? departments.all : departments.active).has(code)) fields.sor_code = t(ctx.lang, 'pathway.errors.sor_code');
+    if (!(base ? known.departments.all : known.departments.active).has(code)) fields.sor_code = t(ctx.lang, 'pathway.errors.sor_code');
   } else await checkDepartment(db, ctx, values, base, fields);
-  dictionaryRules(values, fields, ctx);
+  dictionaryRules(values, fields, ctx, known?.today ?? today());
   return { values: stripNulls(values), fields };
 }
 
@@ -77,13 +80,12 @@ async function checkDepartment(db: Knex | Knex.Transaction, ctx: ReferralCtx, v:
   if (!found) fields.sor_code = t(ctx.lang, 'pathway.errors.sor_code');
 }
 
-function dictionaryRules(v: ReferralValues, fields: Record<string, string>, ctx: ReferralCtx): void {
+function dictionaryRules(v: ReferralValues, fields: Record<string, string>, ctx: ReferralCtx, on: string): void {
   for (const k of ['cpr', 'municipality_code', 'referral_date', 'diagnosis_group'] as const) {
     if (v[k] == null && !fields[k]) fields[k] = issueMessage({ variable: k, code: 'required' }, ctx.lang);
   }
   const course: CourseValues = Object.fromEntries(DICTIONARY.filter((k) => v[k] != null).map((k) => [k, v[k]])) as CourseValues;
-  const { errors } = validateCourse(course, { today: today(), existing: false });
-  for (const e of errors as Issue[]) {
+  for (const e of validateCourseVariables(course, DICTIONARY, { today: on, existing: false })) {
     if (!e.variable || !(DICTIONARY as readonly string[]).includes(e.variable) || fields[e.variable]) continue;
     if (e.code === 'required' && e.variable === 'ihd_treatment') continue;
     if (e.code === 'required' && v[e.variable as keyof ReferralValues] == null) continue;

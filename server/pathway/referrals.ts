@@ -17,16 +17,22 @@ export interface SubmitResult { action: ReferralAction; id: number | null; warni
 
 /**
  * What a bulk import looked up once instead of per row: the stored row of the key (null: none), the departments in
- * the user's scope (all, and active ones), the municipalities' `registering_since` (ISO or null); and `defer`, where
- * a create leaves its row, group and audit entry for the import to insert, rematch and audit in bulk.
+ * the user's scope (all, and active ones), the municipalities' `registering_since` (ISO or null), the day the rules
+ * judge against (today, taken once per batch); and `defer`, where a create leaves its row (values in
+ * INSERT_COLUMNS order), group and audit entry for the import to insert, rematch and audit in bulk.
  */
 export interface Prefetched {
   stored: ReferralRow | null;
   departments: { all: Set<string>; active: Set<string> };
   coverage: Map<string, string | null>;
+  today?: string;
   defer?: Deferred;
 }
-export interface Deferred { rows: Record<string, unknown>[]; groups: Group[]; audits: AuditEntry[] }
+export interface Deferred { rows: unknown[][]; groups: Group[]; audits: AuditEntry[] }
+
+/** The columns of a deferred create's row, in order (sor_code and referral_id first: the key). */
+export const INSERT_COLUMNS = ['sor_code', 'referral_id', 'municipality_code', 'referral_date', 'discharge_date', 'diagnosis_group',
+  'ihd_treatment', 'icd10', 'withdrawn', 'withdrawal_reason', 'cpr_hash', 'cpr_enc', 'version', 'created_at', 'updated_at'] as const;
 
 const COMPARED = ['cpr', 'municipality_code', 'referral_date', 'discharge_date', 'diagnosis_group', 'ihd_treatment',
   'icd10', 'withdrawn', 'withdrawal_reason'] as const;
@@ -60,7 +66,7 @@ export async function submitInTrx(trx: Knex.Transaction, ctx: ReferralCtx, raw: 
   const stored = pre ? pre.stored ?? undefined
     : sorCode && referralId ? await trx('referrals').where({ sor_code: sorCode, referral_id: referralId }).first() as ReferralRow | undefined : undefined;
   const base = stored ? { row: stored, values: valuesOf(stored, ctx.cprKey) } : undefined;
-  const { values, fields } = await referralIssues(trx, ctx, { ...raw, sor_code: sorCode }, base?.values, pre?.departments);
+  const { values, fields } = await referralIssues(trx, ctx, { ...raw, sor_code: sorCode }, base?.values, pre);
   if (stored && base!.values.withdrawn === 'yes') {
     const same = COMPARED.every((k) => (values[k] ?? null) === (base!.values[k] ?? null));
     if (same) return { action: 'unchanged', id: stored.id, warnings: [] };
@@ -84,14 +90,15 @@ async function create(trx: Knex.Transaction, ctx: ReferralCtx, v: ReferralValues
   if (dryRun) return { action, id: null, warnings: [] };
   const now = nowIso();
   const hash = cprLookupHash(ctx.cprKey, v.cpr!);
+  const row: Record<string, unknown> = { ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now };
   if (pre?.defer) {
-    pre.defer.rows.push({ ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now });
+    pre.defer.rows.push(INSERT_COLUMNS.map((c) => row[c]));
     pre.defer.groups.push({ municipality_code: v.municipality_code!, cpr_hash: hash });
     pre.defer.audits.push({ action: 'referral_create', entity: 'referral', municipalityCode: v.municipality_code, recordScope: v.sor_code,
       detail: { patient_key: hash, values: auditValues(v) } });
     return { action, id: null, warnings: [] };
   }
-  const [r] = await trx('referrals').insert({ ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now }).returning('id');
+  const [r] = await trx('referrals').insert(row).returning('id');
   const id = typeof r === 'object' ? r.id : r;
   await rematchGroups(trx, [{ municipality_code: v.municipality_code!, cpr_hash: hash }]);
   await recordAudit(trx, ctx.actor, { action: 'referral_create', entity: 'referral', entityId: id, municipalityCode: v.municipality_code,

@@ -80,10 +80,23 @@ function derivedKey(key: Buffer, info: 'cpr-lookup' | 'pseudonym'): Buffer {
   return k;
 }
 
+/** Random IVs drawn 1024 at a time (one randomBytes call costs as much as the encryption); each is used once. */
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+
+function randomIv(): Buffer {
+  if (ivAt + IV_BYTES > ivPool.length) {
+    ivPool = crypto.randomBytes(IV_BYTES * 1024);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return ivPool.subarray(ivAt - IV_BYTES, ivAt);
+}
+
 /** AES-256-GCM with a random 12-byte IV: iv | tag | ciphertext. */
 export function encryptBytes(key: Buffer, plain: Buffer): Buffer {
   checkKey(key);
-  const iv = crypto.randomBytes(IV_BYTES);
+  const iv = randomIv();
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createUser, loginAs, testApp, type LoggedIn, type TestApp } from '../../helpers/app';
 import { aCpr } from '../../integration/courses/helpers';
+import { rematchAll } from '../../../server/pathway/matching';
 
 describe('POST /api/v1/referral-imports (pathway.md §7)', function () {
   this.timeout(120_000);
@@ -74,5 +75,24 @@ describe('POST /api/v1/referral-imports (pathway.md §7)', function () {
     expect(audits - before).to.equal(1100);
     const one = await t.db('audit_log').where({ action: 'referral_create', entity_id: String(byId.get('B-7')!.id) }).first();
     expect(one).to.not.equal(undefined);
+  });
+
+  it('one citizen in two batches: the rematch of the later batch sees the create of the earlier one; stored = recomputed', async () => {
+    const therapist = await loginAs(t.app, 'terapeut.aarhus@demo.dk');
+    const cpr = aCpr();
+    const course = await therapist.agent.post('/api/v1/courses').set('X-CSRF-Token', therapist.csrf)
+      .send({ cpr, referral_date: '2025-06-10', referral_source: 'hospital', diagnosis_group: 'ihd', ihd_treatment: 'pci' });
+    expect(course.status).to.equal(201);
+    // P-1 (9 days from the course) lands in the first batch, P-2 (1 day) in the second: the closer one takes the course.
+    const lines = [`P-1;${cpr};751;2025-06-01;ihd`];
+    for (let i = 2; i < 1001; i += 1) lines.push(`F-${i};${aCpr()};751;2025-04-${String((i % 28) + 1).padStart(2, '0')};heart_failure`);
+    lines.push(`P-2;${cpr};751;2025-06-09;ihd`);
+    const res = await send(auh, `referral_id;cpr;municipality_code;referral_date;diagnosis_group\n${lines.join('\n')}\n`);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ rows: 1001, created: 1001 });
+    const byId = new Map((await t.db('referrals').whereIn('referral_id', ['P-1', 'P-2']).select('referral_id', 'course_id')).map((x) => [x.referral_id, x.course_id]));
+    expect(byId.get('P-1')).to.equal(null);
+    expect(byId.get('P-2')).to.equal(course.body.id);
+    expect((await rematchAll(t.db)).changed).to.equal(0);
   });
 });

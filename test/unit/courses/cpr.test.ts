@@ -79,6 +79,12 @@ describe('courses/cpr: encryption and keyed hashes', () => {
     expect(a).not.to.contain('0101701235');
   });
 
+  it('every ciphertext has its own IV, also across a refill of the pooled random IVs', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 3000; i += 1) ivs.add(Buffer.from(encryptCpr(key, '0101701235'), 'base64').subarray(0, 12).toString('hex'));
+    expect(ivs.size).to.equal(3000);
+  });
+
   it('refuses a wrong key or altered data', () => {
     const a = Buffer.from(encryptCpr(key, '0101701235'), 'base64');
     expect(() => decryptCpr(other, a.toString('base64'))).to.throw();
