@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  type CourseRecord, type CourseRow, type CourseValues, registeredValues, toRecord, validateCourseInput,
+  type CourseRecord, type CourseRow, type CourseValues, FieldVerdicts, registeredValues, toRecord, validateCourseInput,
   type VariableName,
 } from '../courses';
 import type { Lang } from '../i18n';
@@ -40,12 +40,14 @@ export interface PlanState extends SpanState {
   seenExternal: Map<string, number>;
   /** ids of the courses this import created (so a later row with the same external_id is not taken as an update) */
   createdIds: Set<number>;
+  /** each variable's own verdict per distinct value of its column (the same checks, once per value) */
+  fields: FieldVerdicts;
 }
 
 export function newPlanState(cprKey: Buffer, municipality: string, header: string[], lang: Lang): PlanState {
   return {
     municipality, cprKey, lang, day: today(), header, errors: [], warnings: [], courses: [], seenExternal: new Map(),
-    createdIds: new Set(), spans: [], taken: new Map(), loaded: new Set(),
+    createdIds: new Set(), spans: [], taken: new Map(), loaded: new Set(), fields: new FieldVerdicts(),
   };
 }
 
@@ -99,7 +101,7 @@ function planRow(state: PlanState, row: DataRow, existing: Map<string, CourseRec
   const rowErrors = parsed.issues.map((i) => issueAt(row.line, i, state.lang));
   rowErrors.push(...identityFaults(state, row.line, parsed.values, externalId, current));
   const course = current ? merged(current, parsed.values) : created(parsed.values, state.municipality);
-  const result = validateCourseInput(course, parsed.issues, { today: state.day, existing: current !== undefined });
+  const result = validateCourseInput(course, parsed.issues, { today: state.day, existing: current !== undefined, fields: state.fields });
   for (const e of result.courseErrors) rowErrors.push(issueAt(row.line, e, state.lang));
   for (const w of result.warnings) state.warnings.push(issueAt(row.line, w, state.lang));
   for (const e of rowErrors) state.errors.push(e);
