@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { insertRows } from '../db/bulk';
 import { pathWithoutQuery } from '../http/request';
 import { nowIso } from '../time';
 
@@ -33,30 +34,25 @@ export function actorOf(req: Request): Actor {
   };
 }
 
-function row(actor: Actor, e: AuditEntry, at: string) {
-  return {
-    at,
-    actor_user_id: actor.userId,
-    actor_email: actor.email,
-    actor_scope: actor.scope,
-    action: e.action,
-    entity: e.entity ?? null,
-    entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
-    patient_id: e.patientId ?? null,
-    municipality_code: e.municipalityCode ?? null,
-    record_scope: e.recordScope ?? null,
-    ip: actor.ip,
-    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-  };
+const AUDIT_COLUMNS = ['at', 'actor_user_id', 'actor_email', 'actor_scope', 'action', 'entity', 'entity_id', 'patient_id',
+  'municipality_code', 'record_scope', 'ip', 'detail'] as const;
+
+/** One audit row's values in AUDIT_COLUMNS order. */
+function row(actor: Actor, e: AuditEntry, at: string): unknown[] {
+  return [
+    at, actor.userId, actor.email, actor.scope, e.action, e.entity ?? null,
+    e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+    e.patientId ?? null, e.municipalityCode ?? null, e.recordScope ?? null, actor.ip,
+    e.detail === undefined ? null : JSON.stringify(e.detail),
+  ];
 }
 
 /** Append audit rows, in the caller's transaction when given one (the same transaction as the change). */
 export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const at = nowIso();
-  const rows = entries.map((e) => row(actor, e, at));
-  // Chunked: SQLite limits bound variables per statement.
-  for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500));
+  // Multi-row statements below the engines' limits of bound values (bulk.ts; an import writes one row per course).
+  await insertRows(db, 'audit_log', AUDIT_COLUMNS, entries.map((e) => row(actor, e, at)));
 }
 
 /**

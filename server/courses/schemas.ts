@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applicability, type Applicable } from './rules/applicability';
 import { courseWarnings, crossFieldRules, type RuleContext } from './rules/cross';
 import { fieldSchemas } from './rules/fields';
 import { ISSUE_CODES, issue, type Issue, type IssueCode } from './rules/issues';
@@ -143,17 +144,17 @@ function verdictOf(name: VariableName, value: unknown): Verdict {
  * list it reads may change between jobs).
  */
 export class FieldVerdicts {
-  private readonly seen = new Map<VariableName, Map<unknown, Verdict>>();
+  /** by the variable's index in VARIABLES: its verdicts by value */
+  private readonly seen = VARIABLES.map(() => new Map<unknown, Verdict>());
 
-  /** The verdict of the variable's own schema on `value` (remembered for primitive values). */
-  verdict(name: VariableName, value: unknown): Verdict {
-    let byValue = this.seen.get(name);
-    if (!byValue) this.seen.set(name, (byValue = new Map()));
+  /** The verdict of the `index`-th variable's own schema on `value` (remembered for primitive values). */
+  verdict(index: number, value: unknown): Verdict {
+    if (value === null) return VALID; // every variable's schema is nullable: null is "not registered"
+    const byValue = this.seen[index];
     let found = byValue.get(value);
     if (found) return found;
-    found = verdictOf(name, value);
-    const remember = value === null || typeof value !== 'object';
-    if (remember && byValue.size < VERDICTS_PER_VARIABLE) byValue.set(value, found);
+    found = verdictOf(VARIABLES[index].name, value);
+    if (typeof value !== 'object' && byValue.size < VERDICTS_PER_VARIABLE) byValue.set(value, found);
     return found;
   }
 }
@@ -163,32 +164,40 @@ export class FieldVerdicts {
  * remembered verdict for its value), then the cross-field rules, which run unless a field's issue aborts. Only for
  * values whose keys are all variable names (the strict object's unknown-key issue is left to the schema).
  */
-function courseIssues(values: CourseValues, ctx: ValidationContext, fields: FieldVerdicts): z.core.$ZodIssue[] {
+function courseIssues(values: CourseValues, ctx: ValidationContext, fields: FieldVerdicts, app: Applicable): z.core.$ZodIssue[] {
   const out: z.core.$ZodIssue[] = [];
   let crossRules = true;
-  for (const def of VARIABLES) {
-    if (values[def.name] === undefined) continue;
-    const v = fields.verdict(def.name, values[def.name]);
+  for (let i = 0; i < VARIABLES.length; i++) {
+    const value = values[VARIABLES[i].name];
+    if (value === undefined) continue;
+    const v = fields.verdict(i, value);
+    if (v === VALID) continue;
     for (const zi of v.issues) out.push(zi);
     if (v.stopsCrossRules) crossRules = false;
   }
   if (!crossRules) return out;
   crossFieldRules(values, ctx, (variable, code, params) => {
     out.push({ code: 'custom', message: code, path: [variable], params, input: values } as z.core.$ZodIssue);
-  });
+  }, app);
   return out;
+}
+
+function allVariables(values: CourseValues): boolean {
+  for (const key in values) if (!isVariableName(key)) return false;
+  return true;
 }
 
 /** The whole course against every rule of the dictionary: errors block a save, warnings do not. */
 export function validateCourse(values: CourseValues, ctx: ValidationContext): { errors: Issue[]; warnings: Issue[] } {
   let issues: readonly z.core.$ZodIssue[];
-  if (ctx.fields && Object.keys(values).every(isVariableName)) issues = courseIssues(values, ctx, ctx.fields);
+  let app: Applicable | undefined;
+  if (ctx.fields && allVariables(values)) issues = courseIssues(values, ctx, ctx.fields, (app = applicability(values)));
   else {
     const r = courseSchema(ctx).safeParse(values);
     issues = r.success ? [] : r.error.issues;
   }
   const errors = issues.length === 0 ? [] : byDictionaryOrder(issues.flatMap((zi) => fromZod(zi, values)));
-  return { errors, warnings: courseWarnings(values) };
+  return { errors, warnings: courseWarnings(values, app) };
 }
 
 /**

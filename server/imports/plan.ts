@@ -76,7 +76,10 @@ function merged(current: CourseRecord, values: CourseValues): CourseValues {
 /** A created course: the row's registered values in the importer's municipality. */
 function created(values: CourseValues, municipality: string): CourseValues {
   const out: CourseValues = {};
-  for (const [name, v] of Object.entries(values) as [VariableName, CourseValues[VariableName]][]) if (v !== null && v !== undefined) out[name] = v;
+  for (const name in values) {
+    const v = values[name as VariableName];
+    if (v !== null && v !== undefined) out[name as VariableName] = v;
+  }
   out.municipality_code = municipality;
   return out;
 }
