@@ -86,7 +86,9 @@ export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
   const values: CourseValues = {};
   const issues: Issue[] = [];
   let version: number | undefined;
-  for (const [key, rawValue] of Object.entries(raw ?? {})) {
+  const source = raw ?? {};
+  for (const key of Object.keys(source)) {
+    const rawValue = source[key];
     if (key === 'version') {
       if (rawValue === undefined || rawValue === null || rawValue === '') continue;
       const v = parseVersion(rawValue, mode);

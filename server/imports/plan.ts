@@ -65,7 +65,8 @@ async function coursesByExternalId(db: Knex, state: PlanState, ids: string[]): P
 /** The course an update row leaves: the stored values, the file's present columns laid over (empty un-registers). */
 function merged(current: CourseRecord, values: CourseValues): CourseValues {
   const next = registeredValues(current);
-  for (const [name, v] of Object.entries(values) as [VariableName, CourseValues[VariableName]][]) {
+  for (const name of Object.keys(values) as VariableName[]) {
+    const v = values[name];
     if (name === 'municipality_code') continue;
     if (v === null || v === undefined) delete next[name];
     else next[name] = v;
