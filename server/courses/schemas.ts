@@ -6,7 +6,7 @@ import { ISSUE_CODES, issue, type Issue, type IssueCode } from './rules/issues';
 import { parseVersion, readRawInput, type InputMode } from './rules/parse';
 import {
   OUTPUT_ONLY, SECTION_VARIABLES, VARIABLE, VARIABLES, VARIABLE_NAMES, isVariableName,
-  type CourseValues, type FormSection, type VariableName,
+  type CourseValues, type FormSection, type VariableDef, type VariableName,
 } from './variables';
 
 export { ISSUE_CODES, issueMessage, label, type Issue, type IssueCode } from './rules/issues';
@@ -42,6 +42,12 @@ export function courseSchema(ctx: ValidationContext): z.ZodType {
   }
   return schema;
 }
+
+// The dictionary read once into module constants: an imported binding is a getter call at every use (CommonJS
+// interop), which the per-cell loops of a bulk import would pay millions of times.
+const DEFS: readonly VariableDef[] = VARIABLES;
+const DEF: typeof VARIABLE = VARIABLE;
+const isName: typeof isVariableName = isVariableName;
 
 const KNOWN_CODES = new Set<string>(ISSUE_CODES);
 const OUTPUT_ONLY_KEYS = new Set<string>(OUTPUT_ONLY);
@@ -94,10 +100,10 @@ export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
       const v = parseVersion(rawValue, mode);
       if (v === null) issues.push(issue('version', 'invalid_number'));
       else version = v;
-    } else if (!isVariableName(key)) {
+    } else if (!isName(key)) {
       issues.push(keyIssue(key));
     } else {
-      const r = readRawInput(VARIABLE[key], mode, rawValue);
+      const r = readRawInput(DEF[key], mode, rawValue);
       if (r.ok) {
         if (r.value !== undefined) values[key] = r.value;
       } else {
@@ -147,7 +153,7 @@ function verdictOf(name: VariableName, value: unknown): Verdict {
  */
 export class FieldVerdicts {
   /** by the variable's index in VARIABLES: its verdicts by value */
-  private readonly seen = VARIABLES.map(() => new Map<unknown, Verdict>());
+  private readonly seen = DEFS.map(() => new Map<unknown, Verdict>());
 
   /** The verdict of the `index`-th variable's own schema on `value` (remembered for primitive values). */
   verdict(index: number, value: unknown): Verdict {
@@ -155,7 +161,7 @@ export class FieldVerdicts {
     const byValue = this.seen[index];
     let found = byValue.get(value);
     if (found) return found;
-    found = verdictOf(VARIABLES[index].name, value);
+    found = verdictOf(DEFS[index].name, value);
     if (typeof value !== 'object' && byValue.size < VERDICTS_PER_VARIABLE) byValue.set(value, found);
     return found;
   }
@@ -169,8 +175,8 @@ export class FieldVerdicts {
 function courseIssues(values: CourseValues, ctx: ValidationContext, fields: FieldVerdicts, app: Applicable): z.core.$ZodIssue[] {
   const out: z.core.$ZodIssue[] = [];
   let crossRules = true;
-  for (let i = 0; i < VARIABLES.length; i++) {
-    const value = values[VARIABLES[i].name];
+  for (let i = 0; i < DEFS.length; i++) {
+    const value = values[DEFS[i].name];
     if (value === undefined) continue;
     const v = fields.verdict(i, value);
     if (v === VALID) continue;
@@ -185,7 +191,7 @@ function courseIssues(values: CourseValues, ctx: ValidationContext, fields: Fiel
 }
 
 function allVariables(values: CourseValues): boolean {
-  for (const key in values) if (!isVariableName(key)) return false;
+  for (const key in values) if (!isName(key)) return false;
   return true;
 }
 
