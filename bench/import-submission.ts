@@ -8,6 +8,9 @@
  *                             COPY through psql's \copy); printed for patients + courses, and with the import's
  *                             audit rows as well;
  *   - submission create     ÷ reading the same rows (courses ⋈ patients, same conditions) once in one query.
+ * The two import steps run each in a fresh child process: their peak RSS is that process's maxRSS (the import's
+ * own, with the app's modules loaded, without this process's CSV generation, earlier steps or the limits' reads,
+ * whose freed heap V8 does not give back), their time the import call alone. The other steps run here.
  * Time, peak RSS (sampled every 25 ms) and the load average are printed for each step. SQLite in a temporary file
  * by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (fresh schemas, dropped afterwards).
  * Run: node --expose-gc --import tsx bench/import-submission.ts [rows] (with --expose-gc each step starts after a
@@ -23,7 +26,7 @@ import { parse } from 'csv-parse';
 import type { Knex } from 'knex';
 import { resolveScope } from '../server/access';
 import { exportColumns, formatCell, type VariableName } from '../server/courses';
-import { isPostgres } from '../server/db/connect';
+import { createDb, isPostgres } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { createDemoUsersIfEmpty } from '../server/demo/users';
 import { runImport } from '../server/imports/service';
@@ -150,6 +153,48 @@ async function engineLoad(db: Knex, dir: string, tables: readonly string[]): Pro
   }
 }
 
+/** What an import step run in a child process reports back (one JSON line on its stdout). */
+interface ChildStep extends Step { before: number; rows: number; created: number; errors: number; warnings: number }
+
+/** Where the child finds the bench's database: the SQLite file, or the PostgreSQL schema. */
+async function location(db: Knex, dir: string): Promise<string> {
+  if (!isPostgres(db)) return 'sqlite:' + path.join(dir, 'bench.sqlite');
+  return String((await db.raw('select current_schema() as s')).rows[0].s);
+}
+
+/**
+ * An import step in a fresh child process (this file, HK_BENCH_STEP set), so that its peak RSS is the import's own
+ * (the process's maxRSS: startup included, the CSV generation, the other steps and the limits' reads not); its
+ * time is the import call alone. Printed like measure().
+ */
+async function inChild(label: string, step: 'dry' | 'commit', db: Knex, dir: string, file: string): Promise<ChildStep> {
+  const env = { ...process.env, HK_BENCH_STEP: step, HK_BENCH_DB: await location(db, dir), HK_BENCH_FILE: file, HK_BENCH_KEY: CPR_KEY.toString('hex') };
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]], { env, maxBuffer: 1 << 20 }).toString();
+  const r = JSON.parse(out.trim().split('\n').pop()!) as ChildStep;
+  console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${mb(r.peak).padStart(7)} (child process; ${mb(r.before)} before the import)  load ${load()}`);
+  return r;
+}
+
+/** The child's side: open the bench's database, run one import step, print its figures as JSON. */
+async function childStep(step: string): Promise<void> {
+  const where = process.env.HK_BENCH_DB!;
+  const db = where.startsWith('sqlite:') ? createDb(where) : createDb(BENCH_PG_URL!, { searchPath: where });
+  try {
+    const therapist = (await toCurrentUser(db, await db('users').where({ email: 'terapeut.aarhus@demo.dk' }).first(), 'session'))!;
+    const ctx = { db, cprKey: Buffer.from(process.env.HK_BENCH_KEY!, 'hex'), maxBytes: Number.MAX_SAFE_INTEGER, lang: 'da' as const };
+    const actor = { userId: therapist.id, email: therapist.email, scope: '751', ip: null };
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const r = await runImport(ctx, therapist, actor, fs.createReadStream(process.env.HK_BENCH_FILE!), { dryRun: step === 'dry' });
+    const seconds = (performance.now() - started) / 1000;
+    const peak = process.resourceUsage().maxRSS * 1024;
+    console.log(JSON.stringify({ seconds, peak, before, rows: r.rows, created: r.created, errors: r.errors.length, warnings: r.warnings.length }));
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hk-bench-import-'));
   const file = path.join(dir, 'forloeb.csv');
@@ -159,17 +204,14 @@ async function main(): Promise<void> {
   const { db, cleanup } = await freshBenchDb(dir);
   try {
     await createDemoUsersIfEmpty(db);
-    const therapist = (await toCurrentUser(db, await db('users').where({ email: 'terapeut.aarhus@demo.dk' }).first(), 'session'))!;
     const exporter = await db('users').where({ email: 'indberetter.aarhus@demo.dk' }).first();
-    const ctx = { db, cprKey: CPR_KEY, maxBytes: Number.MAX_SAFE_INTEGER, lang: 'da' as const };
-    const actor = { userId: therapist.id, email: therapist.email, scope: '751', ip: null };
 
     const parsed = await measure('limit: csv-parse alone', () => csvParseAlone(file));
-    const dry = await measure('import dry run', () => runImport(ctx, therapist, actor, fs.createReadStream(file), { dryRun: true }));
-    console.log(`  rows ${dry.result.rows} (csv-parse: ${parsed.result - 1}), errors ${dry.result.errors.length}, warnings ${dry.result.warnings.length}`);
+    const dry = await inChild('import dry run', 'dry', db, dir, file);
+    console.log(`  rows ${dry.rows} (csv-parse: ${parsed.result - 1}), errors ${dry.errors}, warnings ${dry.warnings}`);
     ratio('dry run ÷ csv-parse', dry, parsed, '≤ 4×, ≤ 200 MB');
-    const commit = await measure('import (commit)', () => runImport(ctx, therapist, actor, fs.createReadStream(file), { dryRun: false }));
-    console.log(`  created ${commit.result.created}, errors ${commit.result.errors.length}`);
+    const commit = await inChild('import (commit)', 'commit', db, dir, file);
+    console.log(`  created ${commit.created}, errors ${commit.errors}`);
 
     const scope = (await resolveScope(db, '751'))!;
     const year = Number(today().slice(0, 4));
@@ -191,7 +233,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+(process.env.HK_BENCH_STEP ? childStep(process.env.HK_BENCH_STEP) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { insertRows } from '../db/bulk';
 import { pathWithoutQuery } from '../http/request';
 import { nowIso } from '../time';
 
@@ -33,6 +34,9 @@ export function actorOf(req: Request): Actor {
   };
 }
 
+const AUDIT_COLUMNS = ['at', 'actor_user_id', 'actor_email', 'actor_scope', 'action', 'entity', 'entity_id', 'patient_id',
+  'municipality_code', 'record_scope', 'ip', 'detail'] as const;
+
 /** The audit_log row of one entry (for a caller that writes it in a statement of its own, as recordAudit does). */
 export function auditRow(actor: Actor, e: AuditEntry, at: string = nowIso()): Record<string, string | number | null> {
   return {
@@ -55,9 +59,11 @@ export function auditRow(actor: Actor, e: AuditEntry, at: string = nowIso()): Re
 export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const at = nowIso();
-  const rows = entries.map((e) => auditRow(actor, e, at));
-  // Chunked: SQLite limits bound variables per statement.
-  for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500));
+  // Multi-row statements below the engines' limits of bound values (bulk.ts; an import writes one row per course).
+  await insertRows(db, 'audit_log', AUDIT_COLUMNS, entries.map((e) => {
+    const row = auditRow(actor, e, at);
+    return AUDIT_COLUMNS.map((column) => row[column]);
+  }));
 }
 
 /**

@@ -14,7 +14,7 @@ export { COURSE_STATES, completeness, deriveState, derived, type CourseState, ty
 
 // Parse and validate: one parser for form, CSV and JSON input, one validation of a whole course.
 export {
-  applicability, courseWarnings, inapplicableRegistered, ISSUE_CODES, issueMessage, label, parseCourseInput,
+  applicability, courseWarnings, FieldVerdicts, inapplicableRegistered, ISSUE_CODES, issueMessage, label, parseCourseInput,
   validateCourse, validateCourseInput, validateCourseVariables, type InputMode, type Issue, type IssueCode, type ValidationContext,
 } from './schemas';
 export { displayValue, readableValue } from './form-view';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { applicability, type Applicable } from './rules/applicability';
 import { courseWarnings, crossFieldRules, type RuleContext } from './rules/cross';
 import { fieldSchemas } from './rules/fields';
 import { ISSUE_CODES, issue, type Issue, type IssueCode } from './rules/issues';
-import { inputSchemasFor, parseVersion, type InputMode } from './rules/parse';
+import { parseVersion, readRawInput, type InputMode } from './rules/parse';
 import {
-  OUTPUT_ONLY, SECTION_VARIABLES, VARIABLE, VARIABLE_NAMES, isVariableName,
-  type CourseValues, type FormSection, type VariableName,
+  OUTPUT_ONLY, SECTION_VARIABLES, VARIABLE, VARIABLES, VARIABLE_NAMES, isVariableName,
+  type CourseValues, type FormSection, type VariableDef, type VariableName,
 } from './variables';
 
 export { ISSUE_CODES, issueMessage, label, type Issue, type IssueCode } from './rules/issues';
@@ -13,7 +14,8 @@ export { courseWarnings } from './rules/cross';
 export { applicability, inapplicableRegistered } from './rules/applicability';
 export { fieldSchemas } from './rules/fields';
 export type { InputMode } from './rules/parse';
-export type ValidationContext = RuleContext;
+/** The rules' context; `fields` (optional) remembers each variable's own verdict per value across many courses. */
+export type ValidationContext = RuleContext & { fields?: FieldVerdicts };
 
 /** Per-section schemas of typed values (each variable's own rules; the whole-course rules need courseSchema). */
 export const sectionSchemas: Readonly<Record<FormSection, z.ZodType>> = Object.fromEntries(
@@ -40,6 +42,12 @@ export function courseSchema(ctx: ValidationContext): z.ZodType {
   }
   return schema;
 }
+
+// The dictionary read once into module constants: an imported binding is a getter call at every use (CommonJS
+// interop), which the per-cell loops of a bulk import would pay millions of times.
+const DEFS: readonly VariableDef[] = VARIABLES;
+const DEF: typeof VARIABLE = VARIABLE;
+const isName: typeof isVariableName = isVariableName;
 
 const KNOWN_CODES = new Set<string>(ISSUE_CODES);
 const OUTPUT_ONLY_KEYS = new Set<string>(OUTPUT_ONLY);
@@ -81,35 +89,123 @@ function byDictionaryOrder(issues: Issue[]): Issue[] {
  */
 export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
   { values: CourseValues; issues: Issue[]; version?: number } {
-  const schemas = inputSchemasFor(mode);
   const values: CourseValues = {};
   const issues: Issue[] = [];
   let version: number | undefined;
-  for (const [key, rawValue] of Object.entries(raw ?? {})) {
+  const source = raw ?? {};
+  for (const key of Object.keys(source)) {
+    const rawValue = source[key];
     if (key === 'version') {
       if (rawValue === undefined || rawValue === null || rawValue === '') continue;
       const v = parseVersion(rawValue, mode);
       if (v === null) issues.push(issue('version', 'invalid_number'));
       else version = v;
-    } else if (!isVariableName(key)) {
+    } else if (!isName(key)) {
       issues.push(keyIssue(key));
     } else {
-      const r = schemas[key].safeParse(rawValue);
-      if (r.success) {
-        if (r.data !== undefined) values[key] = r.data;
+      const r = readRawInput(DEF[key], mode, rawValue);
+      if (r.ok) {
+        if (r.value !== undefined) values[key] = r.value;
       } else {
-        issues.push(...r.error.issues.flatMap((zi) => fromZod({ ...zi, path: [key] }, raw)));
+        issues.push(...fromZod({ ...r.issue, path: [key] } as z.core.$ZodIssue, raw));
       }
     }
   }
   return version === undefined ? { values, issues } : { values, issues, version };
 }
 
+/** Distinct values remembered per variable at most (a column of unique values, like CPR, then just runs its schema). */
+const VERDICTS_PER_VARIABLE = 4096;
+
+/** A variable's own verdict on a value: its issues (path from the course), and whether they stop the cross rules. */
+interface Verdict { issues: readonly z.core.$ZodIssue[]; stopsCrossRules: boolean }
+
+const VALID: Verdict = { issues: [], stopsCrossRules: false };
+
+let probeRan = false;
+const probes = new Map<VariableName, z.ZodType>();
+
+/**
+ * The course schema cut down to one variable, with a refinement that only notes that it ran: it runs, as the
+ * course's cross-field rules do, unless the variable's issue aborts the object (an unreadable date, say).
+ */
+function probe(name: VariableName): z.ZodType {
+  let schema = probes.get(name);
+  if (!schema) {
+    schema = z.strictObject({ [name]: fieldSchemas[name] }).superRefine(() => { probeRan = true; }, { when: () => true });
+    probes.set(name, schema);
+  }
+  return schema;
+}
+
+/** What the course schema makes of one variable's value (the probe only runs when the value fails). */
+function verdictOf(name: VariableName, value: unknown): Verdict {
+  if (fieldSchemas[name].safeParse(value).success) return VALID;
+  probeRan = false;
+  const r = probe(name).safeParse({ [name]: value });
+  return { issues: r.success ? [] : r.error.issues, stopsCrossRules: !probeRan };
+}
+
+/**
+ * A variable's own schema gives the same issues for the same value, so a bulk job (an import of many courses)
+ * asks it once per distinct value of a column rather than once per cell. Keep one per job (the municipality code
+ * list it reads may change between jobs).
+ */
+export class FieldVerdicts {
+  /** by the variable's index in VARIABLES: its verdicts by value */
+  private readonly seen = DEFS.map(() => new Map<unknown, Verdict>());
+
+  /** The verdict of the `index`-th variable's own schema on `value` (remembered for primitive values). */
+  verdict(index: number, value: unknown): Verdict {
+    if (value === null) return VALID; // every variable's schema is nullable: null is "not registered"
+    const byValue = this.seen[index];
+    let found = byValue.get(value);
+    if (found) return found;
+    found = verdictOf(DEFS[index].name, value);
+    if (typeof value !== 'object' && byValue.size < VERDICTS_PER_VARIABLE) byValue.set(value, found);
+    return found;
+  }
+}
+
+/**
+ * What courseSchema(ctx).safeParse reports, without the object schema: each present variable's own issues (the
+ * remembered verdict for its value), then the cross-field rules, which run unless a field's issue aborts. Only for
+ * values whose keys are all variable names (the strict object's unknown-key issue is left to the schema).
+ */
+function courseIssues(values: CourseValues, ctx: ValidationContext, fields: FieldVerdicts, app: Applicable): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  let crossRules = true;
+  for (let i = 0; i < DEFS.length; i++) {
+    const value = values[DEFS[i].name];
+    if (value === undefined) continue;
+    const v = fields.verdict(i, value);
+    if (v === VALID) continue;
+    for (const zi of v.issues) out.push(zi);
+    if (v.stopsCrossRules) crossRules = false;
+  }
+  if (!crossRules) return out;
+  crossFieldRules(values, ctx, (variable, code, params) => {
+    out.push({ code: 'custom', message: code, path: [variable], params, input: values } as z.core.$ZodIssue);
+  }, app);
+  return out;
+}
+
+function allVariables(values: CourseValues): boolean {
+  for (const key in values) if (!isName(key)) return false;
+  return true;
+}
+
 /** The whole course against every rule of the dictionary: errors block a save, warnings do not. */
 export function validateCourse(values: CourseValues, ctx: ValidationContext): { errors: Issue[]; warnings: Issue[] } {
-  const r = courseSchema(ctx).safeParse(values);
-  const errors = r.success ? [] : byDictionaryOrder(r.error.issues.flatMap((zi) => fromZod(zi, values)));
-  return { errors, warnings: courseWarnings(values) };
+  let issues: readonly z.core.$ZodIssue[];
+  let app: Applicable | undefined;
+  if (ctx.fields && allVariables(values)) issues = courseIssues(values, ctx, ctx.fields, (app = applicability(values)));
+  else {
+    const r = courseSchema(ctx).safeParse(values);
+    issues = r.success ? [] : r.error.issues;
+  }
+  const errors = issues.length === 0 ? [] : byDictionaryOrder(issues.flatMap((zi) => fromZod(zi, values)));
+  return { errors, warnings: courseWarnings(values, app) };
 }
 
 const variableSchemas = new Map<string, z.ZodType>();

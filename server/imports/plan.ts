@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  type CourseRecord, type CourseRow, type CourseValues, registeredValues, toRecord, validateCourseInput,
+  type CourseRecord, type CourseRow, type CourseValues, FieldVerdicts, registeredValues, toRecord, validateCourseInput,
   type VariableName,
 } from '../courses';
 import type { Lang } from '../i18n';
@@ -40,12 +40,14 @@ export interface PlanState extends SpanState {
   seenExternal: Map<string, number>;
   /** ids of the courses this import created (so a later row with the same external_id is not taken as an update) */
   createdIds: Set<number>;
+  /** each variable's own verdict per distinct value of its column (the same checks, once per value) */
+  fields: FieldVerdicts;
 }
 
 export function newPlanState(cprKey: Buffer, municipality: string, header: string[], lang: Lang): PlanState {
   return {
     municipality, cprKey, lang, day: today(), header, errors: [], warnings: [], courses: [], seenExternal: new Map(),
-    createdIds: new Set(), spans: [], taken: new Map(), loaded: new Set(),
+    createdIds: new Set(), spans: [], taken: new Map(), loaded: new Set(), fields: new FieldVerdicts(),
   };
 }
 
@@ -63,7 +65,8 @@ async function coursesByExternalId(db: Knex, state: PlanState, ids: string[]): P
 /** The course an update row leaves: the stored values, the file's present columns laid over (empty un-registers). */
 function merged(current: CourseRecord, values: CourseValues): CourseValues {
   const next = registeredValues(current);
-  for (const [name, v] of Object.entries(values) as [VariableName, CourseValues[VariableName]][]) {
+  for (const name of Object.keys(values) as VariableName[]) {
+    const v = values[name];
     if (name === 'municipality_code') continue;
     if (v === null || v === undefined) delete next[name];
     else next[name] = v;
@@ -74,7 +77,10 @@ function merged(current: CourseRecord, values: CourseValues): CourseValues {
 /** A created course: the row's registered values in the importer's municipality. */
 function created(values: CourseValues, municipality: string): CourseValues {
   const out: CourseValues = {};
-  for (const [name, v] of Object.entries(values) as [VariableName, CourseValues[VariableName]][]) if (v !== null && v !== undefined) out[name] = v;
+  for (const name in values) {
+    const v = values[name as VariableName];
+    if (v !== null && v !== undefined) out[name as VariableName] = v;
+  }
   out.municipality_code = municipality;
   return out;
 }
@@ -99,7 +105,7 @@ function planRow(state: PlanState, row: DataRow, existing: Map<string, CourseRec
   const rowErrors = parsed.issues.map((i) => issueAt(row.line, i, state.lang));
   rowErrors.push(...identityFaults(state, row.line, parsed.values, externalId, current));
   const course = current ? merged(current, parsed.values) : created(parsed.values, state.municipality);
-  const result = validateCourseInput(course, parsed.issues, { today: state.day, existing: current !== undefined });
+  const result = validateCourseInput(course, parsed.issues, { today: state.day, existing: current !== undefined, fields: state.fields });
   for (const e of result.courseErrors) rowErrors.push(issueAt(row.line, e, state.lang));
   for (const w of result.warnings) state.warnings.push(issueAt(row.line, w, state.lang));
   for (const e of rowErrors) state.errors.push(e);

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { resolveScope, scopeContains, type Scope } from '../access';
 import { decryptBytes, encryptBytes } from '../patients';
-import { toStoredCourse, type StoredCourse } from '../courses';
+import { FieldVerdicts, toStoredCourse, type StoredCourse } from '../courses';
 import { Conflict, NotFound } from '../http/errors';
 import { t, type Lang } from '../i18n';
 import { today } from '../time';
@@ -43,11 +43,11 @@ function inPeriod(input: SubmissionInput): (q: Knex.QueryBuilder) => void {
 }
 
 /** One batch validated: reasons kept, valid courses counted and (for a creation) written to the CSV and passed on. */
-async function collectBatch(out: Contents, batch: StoredCourse[], ctx: { day: string; lang: Lang; hash: crypto.Hash; opts: CollectOptions }): Promise<void> {
+async function collectBatch(out: Contents, batch: StoredCourse[], ctx: { day: string; lang: Lang; hash: crypto.Hash; fields: FieldVerdicts; opts: CollectOptions }): Promise<void> {
   const lines: string[] = [];
   const contained: { course_id: number; patient_id: number }[] = [];
   for (const course of batch) {
-    const errors = submissionErrors(course, ctx.day, ctx.lang);
+    const errors = submissionErrors(course, ctx.day, ctx.lang, ctx.fields);
     if (errors.length) {
       out.excluded.push({ course_id: course.id, reasons: errors });
       continue;
@@ -79,7 +79,7 @@ async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: L
     hash.update(header);
     out.csv.push(header);
   }
-  const ctx = { day: today(), lang, hash, opts };
+  const ctx = { day: today(), lang, hash, fields: new FieldVerdicts(), opts };
   for await (const rows of courseRowPages(db, { scope: input.scope, where: inPeriod(input) })) {
     await collectBatch(out, rows.map((r) => toStoredCourse(r, cprKey)), ctx);
   }

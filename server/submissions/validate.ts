@@ -1,5 +1,5 @@
 import {
-  applicability, courseWarnings, isRegistered, type Issue, issueMessage, label, NATIONAL_VARIABLES,
+  applicability, courseWarnings, type FieldVerdicts, isRegistered, type Issue, issueMessage, label, NATIONAL_VARIABLES,
   type StoredCourse, validateCourse, VARIABLE, type VariableName,
 } from '../courses';
 import { t, type Lang } from '../i18n';
@@ -17,10 +17,10 @@ function reason(i: Issue, lang: Lang): Reason {
 
 /**
  * Errors exclude a course from the submission: it fails the current schema, or its stored `missing` list holds
- * a variable marked N (the national database would reject the record).
+ * a variable marked N (the national database would reject the record). `fields`: the pass's remembered verdicts.
  */
-export function submissionErrors(course: StoredCourse, today: string, lang: Lang = 'da'): Reason[] {
-  const { errors } = validateCourse(course.values, { today, existing: true });
+export function submissionErrors(course: StoredCourse, today: string, lang: Lang = 'da', fields?: FieldVerdicts): Reason[] {
+  const { errors } = validateCourse(course.values, { today, existing: true, fields });
   const out = errors.map((e) => reason(e, lang));
   for (const v of course.missing) {
     if (NATIONAL.has(v)) {

@@ -8,7 +8,9 @@ import type { Issue } from './issues';
  * so clearing start_date makes the whole of sections B–D inapplicable. Controllers precede their dependants in
  * dictionary order, so one pass suffices.
  */
-export function applicability(c: CourseValues): Record<VariableName, boolean> {
+export type Applicable = Record<VariableName, boolean>;
+
+export function applicability(c: CourseValues): Applicable {
   const app = {} as Record<VariableName, boolean>;
   for (const def of VARIABLES) {
     app[def.name] = (def.conditions ?? []).every((cond) => holds(cond, c, app));

@@ -3,7 +3,7 @@ import { ageOn, birthDateFromCpr, cprIssue } from '../../patients';
 import {
   PAIRS, REQUIRED_AT_CREATE, VARIABLES, isRegistered, testRange, type CourseValues, type VariableName,
 } from '../variables';
-import { applicability, inapplicableReason } from './applicability';
+import { applicability, inapplicableReason, type Applicable } from './applicability';
 import type { Issue, IssueCode } from './issues';
 
 export interface RuleContext {
@@ -24,20 +24,24 @@ const LONG_COURSE_DAYS = 26 * 7;
  * whose dictionary row the rule stands. Values are checked defensively: a value that failed its own schema is
  * skipped here rather than reported twice.
  */
-export function crossFieldRules(c: CourseValues, rc: RuleContext, add: Add): void {
+export function crossFieldRules(c: CourseValues, rc: RuleContext, add: Add, app: Applicable = applicability(c)): void {
   for (const v of REQUIRED_AT_CREATE) {
     if (!isRegistered(c[v])) add(v, 'required', rc.existing ? { existing: 1 } : undefined);
   }
-  const app = applicability(c);
   for (const def of VARIABLES) {
     if (isRegistered(c[def.name]) && !app[def.name]) {
       const reason = inapplicableReason(def.name, c, app);
       add(def.name, reason.code as IssueCode, reason.params);
     }
   }
+  const dates: Partial<Record<VariableName, string | null>> = {};
   const date = (v: VariableName): string | null => {
-    const x = c[v];
-    return app[v] && typeof x === 'string' && isIsoDate(x) ? x : null;
+    let d = dates[v];
+    if (d === undefined) {
+      const x = c[v];
+      dates[v] = d = app[v] && typeof x === 'string' && isIsoDate(x) ? x : null;
+    }
+    return d;
   };
   const num = (v: VariableName): number | null => {
     const x = c[v];
@@ -95,8 +99,7 @@ export function crossFieldRules(c: CourseValues, rc: RuleContext, add: Add): voi
 }
 
 /** Warnings: they never block a save (end_date more than 26 weeks after start_date). */
-export function courseWarnings(c: CourseValues): Issue[] {
-  const app = applicability(c);
+export function courseWarnings(c: CourseValues, app: Applicable = applicability(c)): Issue[] {
   const { start_date: start, end_date: end } = c;
   if (app.end_date && typeof start === 'string' && typeof end === 'string' && isIsoDate(start) && isIsoDate(end)
     && daysBetween(start, end) > LONG_COURSE_DAYS) {

@@ -58,14 +58,28 @@ function parseValue(def: VariableDef, mode: InputMode, raw: unknown): Value | Fa
 
 const isFailure = (v: Value | Failure): v is Failure => v !== null && typeof v === 'object';
 
+/** What reading one raw input gives: its typed value (undefined = absent), or the issue zod reports for it. */
+export type RawReading = { ok: true; value: Value | undefined } | { ok: false; issue: z.core.$ZodRawIssue };
+
+/**
+ * One variable's raw input in a mode, read: the typed value, or the issue (stable code as message) that the
+ * variable's input schema reports. The schema runs this; parseCourseInput calls it directly (same result, no
+ * schema machinery per cell, which was most of an import's time).
+ */
+export function readRawInput(def: VariableDef, mode: InputMode, raw: unknown): RawReading {
+  if (raw === undefined) return { ok: true, value: undefined };
+  const v = parseValue(def, mode, raw);
+  if (!isFailure(v)) return { ok: true, value: v };
+  const params = v.code === 'invalid_code' ? { got: String(raw) } : v.params;
+  return { ok: false, issue: { code: 'custom', message: v.code, input: raw, params } };
+}
+
 /** Zod schema reading one variable's raw input in a mode; failures become issues with the stable code as message. */
 function inputSchema(def: VariableDef, mode: InputMode) {
   return z.unknown().transform((raw, ctx) => {
-    if (raw === undefined) return undefined;
-    const v = parseValue(def, mode, raw);
-    if (!isFailure(v)) return v;
-    const params = v.code === 'invalid_code' ? { got: String(raw) } : v.params;
-    ctx.issues.push({ code: 'custom', message: v.code, input: raw, params });
+    const r = readRawInput(def, mode, raw);
+    if (r.ok) return r.value;
+    ctx.issues.push(r.issue);
     return z.NEVER;
   });
 }
