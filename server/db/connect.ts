@@ -124,9 +124,12 @@ function reusePreparedStatements(conn: SqliteConnection): void {
   };
   for (const method of ['all', 'run'] as const) {
     const direct = conn[method].bind(conn) as SqliteConnection['all'];
-    conn[method] = function (sql: string, params: unknown, cb?: SqliteCallback) {
-      const stmt = typeof cb === 'function' && Array.isArray(params) ? prepared(sql) : undefined;
-      if (!stmt) return direct(sql, params as unknown[], cb as SqliteCallback);
+    // Any other call shape (`run(sql, cb)`, bindings as separate arguments) goes to node-sqlite3 exactly as given:
+    // passing it on with an added `undefined` would make the callback a binding and the call never answer.
+    conn[method] = function (sql: string, ...rest: unknown[]) {
+      const [params, cb] = rest as [unknown, SqliteCallback | undefined];
+      const stmt = rest.length === 2 && typeof cb === 'function' && Array.isArray(params) ? prepared(sql) : undefined;
+      if (!stmt) return (direct as (...args: unknown[]) => void)(sql, ...rest);
       stmt[method](params as unknown[], function (this: unknown, err, result) {
         if (err) drop(sql);
         cb!.call(this, err, result);

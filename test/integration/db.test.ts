@@ -68,4 +68,23 @@ describe('SQLite: statements run again are kept prepared (db/connect.ts)', () =>
     expect(String(missing)).to.match(/no such table/);
     await db.destroy();
   });
+
+  it('the driver\'s other call shapes still answer: run(sql, callback) and bindings as separate arguments', async function () {
+    if (testEngine !== 'sqlite') this.skip();
+    const db = createDb((await freshDatabaseUrl()).url);
+    type Raw = { run(sql: string, ...rest: unknown[]): void; all(sql: string, ...rest: unknown[]): void };
+    const conn = (await db.client.acquireConnection()) as Raw;
+    try {
+      const withTimeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<T>((_, ko) => setTimeout(() => ko(new Error('no answer')), 2000))]);
+      for (let i = 0; i < 3; i++) { // the third call would use a kept statement if the shape were taken for one
+        await withTimeout(new Promise<void>((ok, ko) => conn.run('CREATE TABLE IF NOT EXISTS shapes (n INTEGER)', (e: Error | null) => (e ? ko(e) : ok()))));
+        await withTimeout(new Promise<void>((ok, ko) => conn.run('INSERT INTO shapes (n) VALUES (?)', i, (e: Error | null) => (e ? ko(e) : ok()))));
+      }
+      const rows = await withTimeout(new Promise<unknown[]>((ok, ko) => conn.all('SELECT n FROM shapes WHERE n >= ? ORDER BY n', 1, (e: Error | null, r: unknown[]) => (e ? ko(e) : ok(r)))));
+      expect(rows).to.deep.equal([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await db.client.releaseConnection(conn);
+      await db.destroy();
+    }
+  });
 });
