@@ -8,7 +8,7 @@ export { purgeOldCounters } from './login-limits';
 export { authenticate, checkMultipartCsrf, csrfProtection, enforcePasswordChange, requireLogin } from './middleware';
 export { oidcClient } from './oidc';
 export { oidcRoutes } from './oidc-routes';
-export { generateOneTimePassword, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+export { generateOneTimePassword, hashPassword, MIN_PASSWORD_LENGTH, type ScryptCost } from './passwords';
 export { authRoutes, LANG_COOKIE } from './routes';
 export { deleteUserSessions, IDLE_MINUTES, purgeExpiredSessions } from './sessions';
 export { type IssuedToken, issueToken, revokeToken, revokeUserTokens } from './tokens';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Role } from '../access';
-import { hashPassword, encryptTotpSecret } from '../auth';
+import { hashPassword, encryptTotpSecret, type ScryptCost } from '../auth';
 import { userNameColumns } from '../admin/queries';
 import { nowIso } from '../time';
 
@@ -29,12 +29,13 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[]; scope: st
 
 /**
  * Creates the demo users when there are no users at all; returns whether it did. With `cprKey` the demo admin is
- * enrolled in two-factor with DEMO_TOTP_SECRET (the key of TOTP secrets derives from CPR_KEY).
+ * enrolled in two-factor with DEMO_TOTP_SECRET (the key of TOTP secrets derives from CPR_KEY). `passwordCost` is the
+ * test suite's cheaper scrypt cost (default: the product's).
  */
-export async function createDemoUsersIfEmpty(db: Knex, cprKey?: Buffer): Promise<boolean> {
+export async function createDemoUsersIfEmpty(db: Knex, cprKey?: Buffer, passwordCost?: ScryptCost): Promise<boolean> {
   const [{ n }] = await db('users').count({ n: '*' });
   if (Number(n) > 0) return false;
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const hash = await hashPassword(DEMO_PASSWORD, passwordCost);
   await db.transaction(async (trx) => {
     for (const u of DEMO_USERS) {
       const now = nowIso();

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Role } from '../../server/access';
-import { hashPassword } from '../../server/auth/passwords';
+import { hashPassword, type ScryptCost } from '../../server/auth/passwords';
 import { userNameColumns } from '../../server/admin/queries';
 import { createApp } from '../../server/app';
 import type { Config } from '../../server/config';
@@ -15,6 +15,13 @@ import { nowIso } from '../../server/time';
 import { freshDb } from './db';
 
 export const TEST_PASSWORD = DEMO_PASSWORD;
+
+/**
+ * The scrypt cost of the test suite's users: 2^10 instead of the product's 2^15 × 3, so a login costs ~1 ms of CPU
+ * instead of ~150 ms (the suite logs in over a thousand times). Tests about the cost itself (the login timing test)
+ * create their users with `passwordCost: 'product'`.
+ */
+export const TEST_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -40,7 +47,7 @@ export interface TestApp { app: Express; db: Db; ctx: AppContext }
 export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const db = await freshDb();
   const config = testConfig(overrides);
-  await createDemoUsersIfEmpty(db, config.cprKey);
+  await createDemoUsersIfEmpty(db, config.cprKey, TEST_PASSWORD_COST);
   const ctx: AppContext = { db, config, logger: createLogger('test') };
   const app = createApp(ctx);
   contexts.set(app, ctx);
@@ -76,14 +83,20 @@ async function secondStep(app: Express, agent: request.Agent, res: request.Respo
   return res;
 }
 
-let hashOfTestPassword: Promise<string> | undefined;
+const hashOfTestPassword: Partial<Record<'test' | 'product', Promise<string>>> = {};
 
-/** A user with the test password (hash computed once per run). */
-export async function createUser(db: Db, u: { email: string; roles: Role[]; scope: string; name?: string; active?: boolean }): Promise<number> {
-  hashOfTestPassword ??= hashPassword(TEST_PASSWORD);
+/**
+ * A user with the test password (each cost's hash computed once per run): at the suite's cheap cost, or with
+ * `passwordCost: 'product'` at the product's.
+ */
+export async function createUser(db: Db, u: {
+  email: string; roles: Role[]; scope: string; name?: string; active?: boolean; passwordCost?: 'test' | 'product';
+}): Promise<number> {
+  const cost = u.passwordCost ?? 'test';
+  const hash = (hashOfTestPassword[cost] ??= hashPassword(TEST_PASSWORD, cost === 'test' ? TEST_PASSWORD_COST : undefined));
   const now = nowIso();
   const [row] = await db('users').insert({
-    email: u.email, ...userNameColumns(u.name ?? u.email), password_hash: await hashOfTestPassword, scope: u.scope,
+    email: u.email, ...userNameColumns(u.name ?? u.email), password_hash: await hash, scope: u.scope,
     active: u.active ?? true, must_change_password: false, created_at: now, updated_at: now,
   }).returning('id');
   const id = typeof row === 'object' ? row.id : row;

@@ -103,7 +103,7 @@ describe('issue 8 item 5: a failed login takes as long for an unknown account as
   let n = 0;
   async function createUserQuick(t: TestApp, active: boolean): Promise<string> {
     const email = `timing.${active ? 'a' : 'i'}${n++}.${Date.now()}@test.dk`;
-    await createUser(t.db, { email, roles: ['quality'], scope: '751', active });
+    await createUser(t.db, { email, roles: ['quality'], scope: '751', active, passwordCost: 'product' });
     return email;
   }
 });

@@ -9,7 +9,7 @@ import { COMMANDS } from '../../../server/cli/index';
 import { runCli } from '../../../server/cli/run';
 import { createDb, Db } from '../../../server/db/connect';
 import { testConfig } from '../../helpers/app';
-import { freshDatabaseUrl, freshDb, testEngine } from '../../helpers/db';
+import { freshDatabaseUrl, testEngine } from '../../helpers/db';
 
 interface Run { code: number; out: string[]; err: string[] }
 
@@ -19,9 +19,9 @@ describe('command line', () => {
   before(async () => {
     const fresh = await freshDatabaseUrl();
     databaseUrl = fresh.url;
-    db = fresh.searchPath ? await freshDb() : createDb(fresh.url);
+    db = createDb(fresh.url);
   });
-  after(async () => { if (testEngine === 'sqlite') await db.destroy(); });
+  after(async () => { await db.destroy(); });
 
   async function cli(...argv: string[]): Promise<Run> {
     const run: Run = { code: -1, out: [], err: [] };

@@ -90,13 +90,13 @@ describe('demo/generateDemoCourses', () => {
     expect(ages.filter((a) => a >= 44 && a <= 86).length / ages.length).to.be.greaterThan(0.85);
   });
 
-  it('200 000 courses in a few seconds (timing printed, not asserted)', function () {
-    this.timeout(120_000);
+  it('20 000 courses, each yielded once (timing printed: bench/ measures 200 000)', function () {
+    this.timeout(60_000);
     const t0 = process.hrtime.bigint();
     let n = 0;
-    for (const _ of generateDemoCourses(opts({ count: 200_000, seed: 7, municipalityCodes: [...MIDT, '101', '147'] }))) n++;
+    for (const _ of generateDemoCourses(opts({ count: 20_000, seed: 7, municipalityCodes: [...MIDT, '101', '147'] }))) n++;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     console.log(`      generated ${n} demo courses in ${ms.toFixed(0)} ms`);
-    expect(n).to.equal(200_000);
+    expect(n).to.equal(20_000);
   });
 });
