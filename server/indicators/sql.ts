@@ -58,6 +58,43 @@ export function courseStateSql(db: Knex, definition: IndicatorDefinition): Knex.
 export const PACK_FACTOR = 2 ** 20;
 
 export function packedCountsSql(db: Knex, definition: IndicatorDefinition): Knex.Raw {
+  const { sql, bindings } = packedCountsFlat(db, definition);
+  return db.raw(sql, bindings);
+}
+
+/** SQL text with `?` placeholders and its flat bindings: a compiled expression to splice into another. */
+export interface FlatSql { sql: string; bindings: readonly Knex.Value[] }
+
+/**
+ * packedCountsSql compiled once per engine and definition: knex re-walks a nested raw on every compile, which cost
+ * the 36 branches of the early warnings more than the database's work on some of them (bench/outcomes.ts).
+ */
+const compiledPacked = new WeakMap<IndicatorDefinition, Map<string, FlatSql>>();
+
+export function packedCountsFlat(db: Knex, definition: IndicatorDefinition): FlatSql {
+  const engine = String(db.client.config.client);
+  let byEngine = compiledPacked.get(definition);
+  if (!byEngine) compiledPacked.set(definition, (byEngine = new Map()));
+  let flat = byEngine.get(engine);
+  if (!flat) byEngine.set(engine, (flat = flatten(packedCountsRaw(db, definition))));
+  return flat;
+}
+
+/**
+ * A raw compiled to text with `?` placeholders (identifiers quoted): PostgreSQL's numbered $n go back to `?`,
+ * which knex numbers again in the statement the text is spliced into. The conditions' values are all bindings, so
+ * the text holds no `?` or `$` of its own.
+ */
+function flatten(raw: Knex.Raw): FlatSql {
+  const compiled = raw.toSQL();
+  const bindings = compiled.bindings as Knex.Value[];
+  if (compiled.sql.includes('??') || (/\?/.test(compiled.sql) && /\$\d/.test(compiled.sql))) throw new Error('flatten: unexpected placeholders');
+  const sql = compiled.sql.replace(/\$\d+/g, '?');
+  if ((sql.match(/\?/g) ?? []).length !== bindings.length) throw new Error('flatten: placeholders and bindings differ');
+  return { sql, bindings };
+}
+
+function packedCountsRaw(db: Knex, definition: IndicatorDefinition): Knex.Raw {
   const f = PACK_FACTOR;
   const population = conditionSql(db, withoutPeriodDate(definition.population, definition.periodColumn));
   const numerator = conditionSql(db, withoutPeriodDate(definition.numerator, definition.periodColumn));
@@ -68,8 +105,15 @@ export function packedCountsSql(db: Knex, definition: IndicatorDefinition): Knex
 
 /** denominator + numerator·F + missing·F² (exact, as a decimal string or bigint) → the three counts. */
 export function unpackCounts(packed: unknown): { numerator: number; denominator: number; missing: number } {
+  const text = String(packed ?? 0);
+  // below 2^53 a Number holds the sum exactly, and Math.floor of an exact quotient by a power of two is exact
+  if (text.length <= 15) {
+    const sum = Number(text);
+    const f = PACK_FACTOR;
+    return { denominator: sum % f, numerator: Math.floor(sum / f) % f, missing: Math.floor(sum / (f * f)) };
+  }
   const f = BigInt(PACK_FACTOR);
-  const sum = BigInt(String(packed ?? 0));
+  const sum = BigInt(text);
   return { denominator: Number(sum % f), numerator: Number((sum / f) % f), missing: Number(sum / (f * f)) };
 }
 
