@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { booleanAsInteger, daysBetween, isTrue } from '../db/dialect';
+import { daysBetween, isTrue } from '../db/dialect';
 import { Condition } from './conditions';
 import { IndicatorDefinition } from './definitions';
 
@@ -94,13 +94,19 @@ function flatten(raw: Knex.Raw): FlatSql {
   return { sql, bindings };
 }
 
+/**
+ * Searched CASEs on the conditions themselves: no casts, no arithmetic, and the population's CASE left out when the
+ * period date alone decides it (HK02, HK11). A condition is evaluated twice only when it is not true (its NOT is
+ * tried next); that still costs less per row than the simple CASE on an integer (bench/outcomes.ts, SQLite).
+ */
 function packedCountsRaw(db: Knex, definition: IndicatorDefinition): Knex.Raw {
   const f = PACK_FACTOR;
-  const population = conditionSql(db, withoutPeriodDate(definition.population, definition.periodColumn));
+  const population = withoutPeriodDate(definition.population, definition.periodColumn);
   const numerator = conditionSql(db, withoutPeriodDate(definition.numerator, definition.periodColumn));
-  return db.raw(`(CASE ? WHEN 1 THEN COALESCE(? * ${f} + 1, ${f * f}) WHEN 0 THEN 0 ELSE ${f * f} END)`, [
-    booleanAsInteger(db, population), booleanAsInteger(db, numerator),
-  ]);
+  const state = db.raw(`(CASE WHEN ? THEN ${f + 1} WHEN NOT ? THEN 1 ELSE ${f * f} END)`, [numerator, numerator]);
+  if (population.kind === 'all' && population.conditions.length === 0) return state;
+  const inPopulation = conditionSql(db, population);
+  return db.raw(`(CASE WHEN ? THEN ? WHEN NOT ? THEN 0 ELSE ${f * f} END)`, [inPopulation, state, inPopulation]);
 }
 
 /** denominator + numerator·F + missing·F² (exact, as a decimal string or bigint) → the three counts. */
