@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { daysBetween, isTrue } from '../db/dialect';
-import { Condition } from './conditions';
+import { booleanAsInteger, daysBetween, isTrue } from '../db/dialect';
+import { atomsOf, Condition } from './conditions';
 import { IndicatorDefinition } from './definitions';
 
 /**
@@ -95,18 +95,22 @@ function flatten(raw: Knex.Raw): FlatSql {
 }
 
 /**
- * Searched CASEs on the conditions themselves: no casts, no arithmetic, and the population's CASE left out when the
- * period date alone decides it (HK02, HK11). A condition is evaluated twice only when it is not true (its NOT is
- * tried next); that still costs less per row than the simple CASE on an integer (bench/outcomes.ts, SQLite).
+ * Searched CASEs on the conditions themselves (no casts, no arithmetic), the population's left out when the period
+ * date alone decides it (HK02, HK11). A condition is evaluated twice when it is not true (its NOT is tried next);
+ * that still costs less per row than a simple CASE on an integer, except for a day count (julianday parses both
+ * dates), so a numerator with one is evaluated once as an integer (bench/outcomes.ts, SQLite; the same on PostgreSQL).
  */
 function packedCountsRaw(db: Knex, definition: IndicatorDefinition): Knex.Raw {
   const f = PACK_FACTOR;
   const population = withoutPeriodDate(definition.population, definition.periodColumn);
-  const numerator = conditionSql(db, withoutPeriodDate(definition.numerator, definition.periodColumn));
-  const state = db.raw(`(CASE WHEN ? THEN ${f + 1} WHEN NOT ? THEN 1 ELSE ${f * f} END)`, [numerator, numerator]);
+  const numerator = withoutPeriodDate(definition.numerator, definition.periodColumn);
+  const n = conditionSql(db, numerator);
+  const state = atomsOf(numerator).some((a) => a.kind === 'daysAtMost')
+    ? db.raw(`COALESCE(? * ${f} + 1, ${f * f})`, [booleanAsInteger(db, n)])
+    : db.raw(`(CASE WHEN ? THEN ${f + 1} WHEN NOT ? THEN 1 ELSE ${f * f} END)`, [n, n]);
   if (population.kind === 'all' && population.conditions.length === 0) return state;
-  const inPopulation = conditionSql(db, population);
-  return db.raw(`(CASE WHEN ? THEN ? WHEN NOT ? THEN 0 ELSE ${f * f} END)`, [inPopulation, state, inPopulation]);
+  const p = conditionSql(db, population);
+  return db.raw(`(CASE WHEN ? THEN ? WHEN NOT ? THEN 0 ELSE ${f * f} END)`, [p, state, p]);
 }
 
 /** denominator + numerator·F + missing·F² (exact, as a decimal string or bigint) → the three counts. */
