@@ -6,7 +6,9 @@
  * load average, since the machine may be shared). The row of issue 9 — all indicators × 98 municipalities for
  * 2025 plus the 8-quarter trend — is timed as the dashboard runs it, two passes (the year's own grouped queries,
  * then the trend's: dashboard/service.ts), and as the one pass of computeOverview (the year summed from the
- * trend's quarterly counts, which the dashboard no longer uses), and the two are checked to agree.
+ * trend's quarterly counts, which the dashboard no longer uses), and the two are checked to agree; the row is timed
+ * over one connection in wall clock and CPU time (PostgreSQL's backend included, parallel workers off: on 2 shared
+ * cores the CPU ratio is the steadier one).
  * Run: npx tsx bench/indicators.ts [courses]
  */
 import fs from 'node:fs';
