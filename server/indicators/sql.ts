@@ -65,12 +65,12 @@ export function packedCountsSql(db: Knex, definition: IndicatorDefinition): Knex
 /** SQL text with `?` placeholders and its flat bindings: a compiled expression to splice into another. */
 export interface FlatSql { sql: string; bindings: readonly Knex.Value[] }
 
-/**
- * packedCountsSql compiled once per engine and definition: knex re-walks a nested raw on every compile, which cost
- * the 36 branches of the early warnings more than the database's work on some of them (bench/outcomes.ts).
- */
 const compiledPacked = new WeakMap<IndicatorDefinition, Map<string, FlatSql>>();
 
+/**
+ * packedCountsSql compiled once per engine and definition, as text to splice into a grouped query: knex re-walks a
+ * nested raw on every compile, which cost the 36 branches of the early warnings much of their JS time.
+ */
 export function packedCountsFlat(db: Knex, definition: IndicatorDefinition): FlatSql {
   const engine = String(db.client.config.client);
   let byEngine = compiledPacked.get(definition);
@@ -81,17 +81,16 @@ export function packedCountsFlat(db: Knex, definition: IndicatorDefinition): Fla
 }
 
 /**
- * A raw compiled to text with `?` placeholders (identifiers quoted): PostgreSQL's numbered $n go back to `?`,
- * which knex numbers again in the statement the text is spliced into. The conditions' values are all bindings, so
- * the text holds no `?` or `$` of its own.
+ * A raw compiled to text with `?` placeholders (knex's toSQL; identifiers quoted; PostgreSQL's $n come only from
+ * toNative), spliced into a statement that knex numbers again. The conditions' values are all bindings, so the
+ * text holds no `?` of its own.
  */
 function flatten(raw: Knex.Raw): FlatSql {
-  const compiled = raw.toSQL();
-  const bindings = compiled.bindings as Knex.Value[];
-  if (compiled.sql.includes('??') || (/\?/.test(compiled.sql) && /\$\d/.test(compiled.sql))) throw new Error('flatten: unexpected placeholders');
-  const sql = compiled.sql.replace(/\$\d+/g, '?');
-  if ((sql.match(/\?/g) ?? []).length !== bindings.length) throw new Error('flatten: placeholders and bindings differ');
-  return { sql, bindings };
+  const { sql, bindings } = raw.toSQL();
+  if (sql.includes('??') || /\$\d/.test(sql) || (sql.match(/\?/g) ?? []).length !== bindings.length) {
+    throw new Error(`flatten: placeholders and bindings differ in ${sql}`);
+  }
+  return { sql, bindings: bindings as Knex.Value[] };
 }
 
 /**
