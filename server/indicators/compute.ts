@@ -3,7 +3,7 @@ import { dbNumber } from '../db/codecs';
 import { isPostgres } from '../db/connect';
 import { IndicatorDefinition, IndicatorId, INDICATORS, PeriodColumn } from './definitions';
 import { Period } from './periods';
-import { notAnnulled, PACK_FACTOR, packedCountsSql, unpackCounts } from './sql';
+import { FlatSql, notAnnulled, PACK_FACTOR, packedCountsFlat, unpackCounts } from './sql';
 import { geography } from '../geography';
 
 export interface Counts { numerator: number; denominator: number; missing: number }
@@ -172,11 +172,12 @@ function periodIndexColumn(db: Knex, column: PeriodColumn, periods: Period[]): K
 /** The grouped count per municipality of the courses (not annulled) whose period date lies in the periods' span. */
 function countsQuery(
   db: Knex, column: PeriodColumn, group: IndicatorDefinition[], periods: Period[], municipalityCodes: readonly string[],
-  value: (d: IndicatorDefinition) => Knex.Raw = (d) => packedCountsSql(db, d),
+  value: (d: IndicatorDefinition) => FlatSql = (d) => packedCountsFlat(db, d),
 ): Knex.QueryBuilder {
+  const values = group.map(value);
   return db('courses')
     .select('courses.municipality_code', db.raw('COUNT(*) AS courses'))
-    .select(group.map((d) => db.raw('CAST(SUM(?) AS TEXT) AS ??', [value(d), d.id])))
+    .select(db.raw(values.map((v) => `CAST(SUM(${v.sql}) AS TEXT) AS ??`).join(', '), values.flatMap((v, i) => [...v.bindings, group[i].id])))
     .whereIn('courses.municipality_code', municipalityCodes)
     .andWhere(notAnnulled(db))
     .whereBetween(`courses.${column}`, [periods.map((p) => p.first).sort()[0], periods.map((p) => p.last).sort().at(-1)!])
@@ -184,13 +185,19 @@ function countsQuery(
 }
 
 /** An indicator's packed value, or (outside `narrow`'s indicators) only on rows of its periods, else NULL. */
-function narrowed(db: Knex, column: PeriodColumn, d: IndicatorDefinition, periods: Period[], narrow?: CountOptions['narrow']): Knex.Raw {
-  if (!narrow || narrow.indicatorIds.includes(d.id)) return packedCountsSql(db, d);
+function narrowed(db: Knex, column: PeriodColumn, d: IndicatorDefinition, periods: Period[], narrow?: CountOptions['narrow']): FlatSql {
+  const packed = packedCountsFlat(db, d);
+  if (!narrow || narrow.indicatorIds.includes(d.id)) return packed;
   const kept = periods.filter((p) => narrow.periodCodes.includes(p.code));
-  if (kept.length === 0) return db.raw('NULL');
-  return db.raw(`(CASE WHEN ${kept.map(() => '?? BETWEEN ? AND ?').join(' OR ')} THEN ? END)`,
-    [...kept.flatMap((p) => [column, p.first, p.last]), packedCountsSql(db, d)]);
+  if (kept.length === 0) return NULL_SQL;
+  return {
+    sql: `(CASE WHEN ${kept.map(() => '?? BETWEEN ? AND ?').join(' OR ')} THEN ${packed.sql} END)`,
+    bindings: [...kept.flatMap((p) => [column, p.first, p.last]), ...packed.bindings],
+  };
 }
+
+const NULL_SQL: FlatSql = { sql: 'NULL', bindings: [] };
+const NULL_INTEGER_SQL: FlatSql = { sql: 'CAST(NULL AS INTEGER)', bindings: [] };
 
 /**
  * The counts of several periods as ONE statement of UNION ALL branches, one per period, each grouped by
@@ -206,7 +213,7 @@ async function periodBranches(
     const counted = group.filter((d) => !wanted || wanted.includes(d.id));
     if (counted.length === 0) return null;
     return countsQuery(db, column, group, [p], municipalityCodes,
-      (d) => (counted.includes(d) ? packedCountsSql(db, d) : db.raw('CAST(NULL AS INTEGER)')))
+      (d) => (counted.includes(d) ? packedCountsFlat(db, d) : NULL_INTEGER_SQL))
       .select(db.raw(`${Number(i)} AS period_index`));
   }).filter((b) => b !== null);
   return unionAll(db, branches);

@@ -42,31 +42,51 @@ const snap = (x: number): number => Math.round(x * 1e12) / 1e12;
  */
 export function pChart(quarters: readonly QuarterCounts[]): PChartPoint[] {
   if (quarters.length !== PCHART_QUARTERS) throw new RangeError(`A p-chart needs ${PCHART_QUARTERS} quarters`);
-  const base = quarters.slice(0, BASELINE_QUARTERS);
-  const baseN = base.reduce((s, q) => s + q.denominator, 0);
-  const pBar = baseN > 0 ? base.reduce((s, q) => s + q.numerator, 0) / baseN : null;
+  let baseN = 0;
+  let baseX = 0;
+  for (let i = 0; i < BASELINE_QUARTERS; i++) {
+    baseN += quarters[i].denominator;
+    baseX += quarters[i].numerator;
+  }
+  const pBar = baseN > 0 ? baseX / baseN : null;
   const limited = pBar !== null && pBar > 0 && pBar < 1;
-  const points = quarters.map((q, i): PChartPoint => {
+  // plain loops and no closures: the early warnings draw a chart for every unit and indicator (bench/outcomes.ts)
+  const points: PChartPoint[] = [];
+  for (let i = 0; i < PCHART_QUARTERS; i++) {
+    const q = quarters[i];
     const sigma = limited && q.denominator > 0 ? Math.sqrt((pBar * (1 - pBar)) / q.denominator) : null;
-    const limit = (k: number) => (sigma === null ? null : clip01(snap(pBar! + k * sigma)));
-    return {
+    points.push({
       numerator: q.numerator, denominator: q.denominator, value: q.denominator > 0 ? q.numerator / q.denominator : null,
-      p_bar: pBar, lcl3: limit(-3), ucl3: limit(3), lcl2: limit(-2), ucl2: limit(2),
+      p_bar: pBar, lcl3: limitAt(pBar, -3, sigma), ucl3: limitAt(pBar, 3, sigma), lcl2: limitAt(pBar, -2, sigma), ucl2: limitAt(pBar, 2, sigma),
       baseline: i < BASELINE_QUARTERS, signal: null,
-    };
-  });
-  const below2 = (p: PChartPoint) => p.value !== null && p.lcl2 !== null && p.value < p.lcl2;
-  for (let i = BASELINE_QUARTERS; i < PCHART_QUARTERS; i++) {
+    });
+  }
+  for (let i = BASELINE_QUARTERS; limited && i < PCHART_QUARTERS; i++) {
     const p = points[i];
-    if (!limited || p.denominator === 0 || quarters[i].hidden) continue;
-    const window = [i - 2, i - 1, i];
+    if (p.denominator === 0 || quarters[i].hidden) continue;
     if (p.value! < p.lcl3!) p.signal = 'outside_3sigma';
-    else if (!window.some((j) => quarters[j].hidden) && window.filter((j) => below2(points[j])).length >= 2) p.signal = 'two_of_three_2sigma';
+    else if (!windowHidden(quarters, i) && belowLcl2(points[i - 2]) + belowLcl2(points[i - 1]) + belowLcl2(p) >= 2) p.signal = 'two_of_three_2sigma';
     else if (p.value! > p.ucl3!) p.signal = 'improved';
   }
-  return points.map((p, i) => (quarters[i].hidden
-    ? { ...p, numerator: null, denominator: null, value: null, lcl3: null, ucl3: null, lcl2: null, ucl2: null, signal: null }
-    : p));
+  for (let i = 0; i < PCHART_QUARTERS; i++) {
+    if (quarters[i].hidden) points[i] = { ...points[i], numerator: null, denominator: null, value: null, lcl3: null, ucl3: null, lcl2: null, ucl2: null, signal: null };
+  }
+  return points;
+}
+
+/** p̄ + k·σ clipped to [0, 1]; none without σ. */
+function limitAt(pBar: number | null, k: number, sigma: number | null): number | null {
+  return sigma === null ? null : clip01(snap(pBar! + k * sigma));
+}
+
+/** 1 when the point's value lies strictly below its lcl2, else 0. */
+function belowLcl2(p: PChartPoint): number {
+  return p.value !== null && p.lcl2 !== null && p.value < p.lcl2 ? 1 : 0;
+}
+
+/** Does the window of the 3 quarters ending with quarter i hold a hidden one? */
+function windowHidden(quarters: readonly QuarterCounts[], i: number): boolean {
+  return quarters[i - 2].hidden || quarters[i - 1].hidden || quarters[i].hidden;
 }
 
 /** Warning signals (not `improved`). */

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { today as todayInDenmark } from '../time';
-import { Counts, countByMunicipality, CountsTable } from './compute';
+import { Counts, countByMunicipality, CountsTable, poolCounts } from './compute';
 import { IndicatorId, INDICATORS } from './definitions';
 import { periodOfDate, Period, quartersEndingWith } from './periods';
-import { isWarning, pChart, PCHART_QUARTERS, PChartPoint, Signal } from './pchart';
+import { isWarning, pChart, PCHART_QUARTERS, PChartPoint, QuarterCounts, Signal } from './pchart';
 import { unitCounts } from './results';
 import { FEW_DATA_BELOW } from './stats';
 import { listUnits, type Unit, type UnitType } from '../geography';
@@ -39,14 +39,28 @@ export function hiddenQuarters(quarters: readonly { year: number; denominator: n
 
 /** The chart of one indicator and unit from a counts table holding every quarter of the chart's years. */
 export function chartFromTable(table: CountsTable, indicatorId: IndicatorId, unit: Unit, quarters: Period[], allQuarters: Period[], inside: InsideTest): SpcPoint[] {
-  const counts = quarters.map((q) => unitCounts(table, indicatorId, q, unit));
-  const byYear = new Map<number, number>();
-  for (const q of allQuarters) byYear.set(q.year, (byYear.get(q.year) ?? 0) + unitCounts(table, indicatorId, q, unit).denominator);
-  const hidden = hiddenQuarters(quarters.map((q, i) => ({ year: q.year, denominator: counts[i].denominator })),
-    inside(unit.unitType, unit.code), (y) => byYear.get(y) ?? 0);
-  return pChart(counts.map((c: Counts, i) => ({ ...c, hidden: hidden[i] }))).map((p, i) => ({
+  return pChart(chartCounts((q) => unitCounts(table, indicatorId, q, unit), unit, quarters, allQuarters, inside)).map((p, i) => ({
     indicator_id: indicatorId, unit_type: unit.unitType, unit_code: unit.code, period: quarters[i].code, ...p,
   }));
+}
+
+/**
+ * The p-chart's input for one indicator and unit: each quarter's counts (`countsOf`) and whether it is hidden. The
+ * year sums over `allQuarters` are taken only when a quarter may be hidden (outside the scope).
+ */
+function chartCounts(countsOf: (quarter: Period) => Counts, unit: Unit, quarters: Period[], allQuarters: Period[], inside: InsideTest): QuarterCounts[] {
+  const counts = quarters.map(countsOf);
+  const isInside = inside(unit.unitType, unit.code);
+  let byYear: Map<number, number> | undefined;
+  const yearDenominator = (year: number) => {
+    if (!byYear) {
+      byYear = new Map();
+      for (const q of allQuarters) byYear.set(q.year, (byYear.get(q.year) ?? 0) + countsOf(q).denominator);
+    }
+    return byYear.get(year) ?? 0;
+  };
+  const hidden = hiddenQuarters(quarters.map((q, i) => ({ year: q.year, denominator: counts[i].denominator })), isInside, yearDenominator);
+  return counts.map((c, i) => ({ numerator: c.numerator, denominator: c.denominator, hidden: hidden[i] }));
 }
 
 /** The quarters of the chart and all quarters of their years (counted in the same grouped queries). */
@@ -93,13 +107,17 @@ export async function computeWarnings(db: Knex, query: {
   const allQuarters = units.every((u) => query.inside(u.unitType, u.code)) ? quarters : periods.allQuarters;
   const table = await countByMunicipality(db, { periods: allQuarters });
   const items: (WarningItem & { order: number })[] = [];
-  units.forEach((unit, order) => {
-    for (const d of INDICATORS) {
-      const points = chartFromTable(table, d.id, unit, quarters, allQuarters, query.inside);
-      const newest = [...points].reverse().find((p) => isWarning(p.signal));
-      if (newest) items.push({ indicator_id: d.id, unit_type: unit.unitType, unit_code: unit.code, period: newest.period, signal: newest.signal!, order });
-    }
-  });
+  for (const d of INDICATORS) {
+    const byQuarter = table.get(d.id);
+    // the country's counts pooled once per quarter, not once per chart that asks for them
+    const country = new Map(allQuarters.map((q) => [q.code, poolCounts(byQuarter?.get(q.code))]));
+    units.forEach((unit, order) => {
+      const countsOf = (q: Period) => (unit.unitType === 'country' ? country.get(q.code)! : poolCounts(byQuarter?.get(q.code), unit.municipalityCodes));
+      const signals = pChart(chartCounts(countsOf, unit, quarters, allQuarters, query.inside)).map((p) => p.signal);
+      const newest = signals.findLastIndex(isWarning);
+      if (newest >= 0) items.push({ indicator_id: d.id, unit_type: unit.unitType, unit_code: unit.code, period: quarters[newest].code, signal: signals[newest]!, order });
+    });
+  }
   items.sort((a, b) => (a.period !== b.period ? (a.period < b.period ? 1 : -1) : a.order - b.order || (a.indicator_id < b.indicator_id ? -1 : 1)));
   return items.map(({ order: _order, ...item }) => item);
 }
