@@ -20,6 +20,8 @@ export interface AdminUser {
   must_change_password: boolean;
   created_at: string;
   deactivated_at: string | null;
+  /** The identity provider the account is linked to by single sign-on (null: not linked). */
+  oidc_issuer: string | null;
   roles: Role[];
 }
 
@@ -35,7 +37,7 @@ async function withRoles(db: Knex, rows: Omit<AdminUser, 'roles'>[]): Promise<Ad
   }));
 }
 
-const USER_COLUMNS = ['id', 'email', 'name', 'scope', 'active', 'must_change_password', 'created_at', 'deactivated_at'];
+const USER_COLUMNS = ['id', 'email', 'name', 'scope', 'active', 'must_change_password', 'created_at', 'deactivated_at', 'oidc_issuer'];
 
 /** The users whose scope lies inside the admin's scope, by name; `q` searches name and email. */
 export async function listUsers(db: Knex, scope: Scope, opts: { q?: string | null; page: number }) {

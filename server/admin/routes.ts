@@ -12,7 +12,7 @@ import { logRoutes } from './log-routes';
 import { grantableScopes, getUserInScope, listUsers, PAGE_SIZE, scopeLabels } from './queries';
 import { fieldMessages, idParam, invalidToErrors, noStore, pageParam, pager } from './page-helpers';
 import { FieldError, parseInput, userCreateSchema, userEditSchema } from './schemas';
-import { createUser, deactivateUser, reactivateUser, resetPassword, updateUser } from './service';
+import { createUser, deactivateUser, reactivateUser, resetPassword, unlinkUserOidc, updateUser } from './service';
 import { tokenRoutes } from './token-routes';
 
 /** Administration: users, API tokens and the audit log, all limited to the admin's own scope. */
@@ -94,6 +94,12 @@ export function adminRoutes(ctx: AppContext): Router {
     res.redirect(303, `/admin/brugere/${id}`);
   });
 
+  router.post('/admin/brugere/:id/fjern-sso', gate, async (req, res) => {
+    const id = idParam(req);
+    const unlinked = await unlinkUserOidc(db, actorOf(req), userOf(req).scope, id);
+    setFlash(res, unlinked ? 'admin.sso_unlinked' : 'admin.sso_not_linked');
+    res.redirect(303, `/admin/brugere/${id}`);
+  });
   router.post('/admin/brugere/:id/aktiver', gate, async (req, res) => {
     const id = idParam(req);
     await reactivateUser(db, actorOf(req), userOf(req).scope, id);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit/record';
 import { Role, rolesFitScope, resolveScope, Scope, scopeContains } from '../access';
-import { generateOneTimePassword, hashPassword, deleteUserSessions, clearTotp, revokeUserTokens } from '../auth';
+import { generateOneTimePassword, hashPassword, deleteUserSessions, clearTotp, revokeUserTokens, unlinkOidc } from '../auth';
 import { Invalid, NotFound } from '../http/errors';
 import { nowIso } from '../time';
 import { AdminUser, getUserInScope, userNameColumns } from './queries';
@@ -121,4 +121,15 @@ export async function resetPassword(db: Knex, actor: Actor, adminScope: Scope, i
     });
   });
   return oneTimePassword;
+}
+
+/**
+ * An admin's unlink from the user page (product.md): a user inside the admin's scope forgets its single sign-on
+ * identity (issuer, sub), so the next OIDC login with its verified email links it again; audited as the CLI's
+ * `user unlink-sso`. Returns false when the account was not linked. Errors: NotFound outside the scope.
+ */
+export async function unlinkUserOidc(db: Knex, actor: Actor, adminScope: Scope, id: number): Promise<boolean> {
+  const user = await getUserInScope(db, adminScope, id);
+  if (!user) throw new NotFound();
+  return unlinkOidc(db, actor, user.email);
 }

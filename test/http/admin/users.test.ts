@@ -118,6 +118,34 @@ describe('admin: users', () => {
     expect(await auditOf('password_reset', randers.id)).to.have.length(0);
   });
 
+  it('an admin removes a user\'s single sign-on link from the user page (audited); outside the scope 404, unchanged', async () => {
+    const id = await createUser(t.db, { email: randomEmail('sso'), roles: ['therapist'], scope: '751' });
+    await t.db('users').where('id', id).update({ oidc_issuer: 'https://login.aarhus.test', oidc_sub: 'sub-1' });
+    const randers = await t.db('users').where('email', 'terapeut.randers@demo.dk').first();
+    await t.db('users').where('id', randers.id).update({ oidc_issuer: 'https://login.randers.test', oidc_sub: 'sub-2' });
+
+    const page = await aarhus.agent.get(`/admin/brugere/${id}`);
+    expect(page.text).to.contain('Koblet til https://login.aarhus.test');
+    expect(page.text).to.contain(`action="/admin/brugere/${id}/fjern-sso"`);
+    const outside = await aarhus.agent.post(`/admin/brugere/${randers.id}/fjern-sso`).type('form').send({ _csrf: aarhus.csrf });
+    const done = await aarhus.agent.post(`/admin/brugere/${id}/fjern-sso`).type('form').send({ _csrf: aarhus.csrf });
+    const after = await aarhus.agent.get(`/admin/brugere/${id}`);
+    const again = await aarhus.agent.post(`/admin/brugere/${id}/fjern-sso`).type('form').send({ _csrf: aarhus.csrf });
+
+    expect([outside.status, done.status, again.status]).to.deep.equal([404, 303, 303]);
+    expect(await t.db('users').where('id', id).first('oidc_issuer', 'oidc_sub')).to.deep.equal({ oidc_issuer: null, oidc_sub: null });
+    expect((await t.db('users').where('id', randers.id).first()).oidc_sub).to.equal('sub-2');
+    expect(after.text).to.contain('Kontoen er ikke længere koblet til single sign-on');
+    expect(after.text).to.contain('Ikke koblet');
+    expect(after.text).not.to.contain('/fjern-sso"');
+    expect((await aarhus.agent.get(`/admin/brugere/${id}`)).text).to.contain('Kontoen var ikke koblet til single sign-on');
+    const [row, ...more] = await auditOf('oidc_unlink', id);
+    expect(more).to.have.length(0);
+    expect(row.actor_email).to.equal('admin.aarhus@test.dk');
+    expect(JSON.parse(row.detail).old).to.deep.equal({ issuer: 'https://login.aarhus.test', sub: 'sub-1' });
+    expect(await auditOf('oidc_unlink', randers.id)).to.have.length(0);
+  });
+
   it('a non-numeric user id answers 404', async () => {
     expect((await dk.agent.get('/admin/brugere/abc')).status).to.equal(404);
   });
