@@ -4,9 +4,9 @@
  * courses. Every product figure is printed beside its physical limit measured in the same run, as a ratio:
  *   - import dry run        ÷ csv-parse alone over the same file;
  *   - import (commit)       ÷ the engine's own bulk load of the rows the import wrote into a fresh, migrated schema
- *                             (SQLite: one prepared INSERT per table, run per row in one transaction; PostgreSQL:
- *                             COPY through psql's \copy); printed for patients + courses, and with the import's
- *                             audit rows as well;
+ *                             (SQLite: prepared multi-row INSERTs, as many rows per statement as db/bulk.ts, in one
+ *                             transaction; PostgreSQL: COPY through psql's \copy); printed for patients + courses,
+ *                             and with the import's audit rows as well;
  *   - submission create     ÷ reading the same rows (courses ⋈ patients, same conditions) once in one query.
  * The two import steps run each in a fresh child process: their peak RSS is that process's maxRSS (the import's
  * own, with the app's modules loaded, without this process's CSV generation, earlier steps or the limits' reads,
@@ -29,6 +29,7 @@ import { exportColumns, formatCell, type VariableName } from '../server/courses'
 import { createDb, isPostgres } from '../server/db/connect';
 import { generateDemoCourses } from '../server/demo/generate';
 import { createDemoUsersIfEmpty } from '../server/demo/users';
+import { rowsPerStatement } from '../server/db/bulk';
 import { runImport } from '../server/imports/service';
 import { createSubmission } from '../server/submissions/service';
 import { toCurrentUser } from '../server/auth';
@@ -40,7 +41,10 @@ const CPR_KEY = crypto.randomBytes(32);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(0) + ' MB';
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-interface Step { seconds: number; peak: number }
+/** A step's wall time and CPU time (this process, all threads: user + system) in seconds, and its peak RSS. */
+interface Step { seconds: number; cpu: number; peak: number }
+
+const cpuSince = (start: NodeJS.CpuUsage) => { const u = process.cpuUsage(start); return (u.user + u.system) / 1e6; };
 
 /** Time and peak RSS of one step, printed with the load average at its end. */
 async function measure<T>(label: string, step: () => Promise<T>): Promise<Step & { result: T }> {
@@ -49,19 +53,21 @@ async function measure<T>(label: string, step: () => Promise<T>): Promise<Step &
   const before = peak;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const result = await step();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSince(cpu0);
     peak = Math.max(peak, process.memoryUsage().rss);
-    console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  peak RSS ${mb(peak).padStart(7)} (before ${mb(before)})  load ${load()}`);
-    return { seconds, peak, result };
+    console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  cpu ${cpu.toFixed(2).padStart(6)} s  peak RSS ${mb(peak).padStart(7)} (before ${mb(before)})  load ${load()}`);
+    return { seconds, cpu, peak, result };
   } finally {
     clearInterval(timer);
   }
 }
 
 function ratio(label: string, product: Step, limit: Step, goal: string): void {
-  console.log(`  → ${label}: ${(product.seconds / limit.seconds).toFixed(2)}× the limit (goal ${goal}), peak RSS ${mb(product.peak)}`);
+  console.log(`  → ${label}: ${(product.seconds / limit.seconds).toFixed(2)}× the limit (goal ${goal}; cpu ${(product.cpu / limit.cpu).toFixed(2)}×), peak RSS ${mb(product.peak)}`);
 }
 
 function writeCsv(file: string): number {
@@ -101,7 +107,11 @@ const SOURCE: Record<string, { where: string; skip?: string }> = {
   patients: { where: 'true' }, courses: { where: 'true' }, audit_log: { where: "action = 'course_create'", skip: 'id' },
 };
 
-/** SQLite: the rows of `tables` in `from`, loaded into `to` by one prepared INSERT per table inside one transaction. */
+/**
+ * SQLite: the rows of `tables` in `from`, loaded into `to` inside one transaction by prepared multi-row INSERTs (as
+ * many rows per statement as db/bulk.ts puts in one, each statement prepared once and run again for every full
+ * group of rows): the driver's floor, with none of the product's planning, validation or audit.
+ */
 async function sqliteLoad(from: Knex, to: Knex, tables: readonly string[]): Promise<() => Promise<void>> {
   const data = new Map<string, { columns: string[]; rows: unknown[][] }>();
   for (const table of tables) {
@@ -109,15 +119,27 @@ async function sqliteLoad(from: Knex, to: Knex, tables: readonly string[]): Prom
     const columns = Object.keys(rows[0] ?? {}).filter((c) => c !== SOURCE[table].skip);
     data.set(table, { columns, rows: rows.map((r) => columns.map((c) => r[c])) });
   }
-  type Conn = { run(sql: string, cb: (e: Error | null) => void): void; prepare(sql: string): { run(v: unknown[], cb: (e: Error | null) => void): void; finalize(cb: () => void): void } };
+  type Stmt = { run(v: unknown[], cb: (e: Error | null) => void): void; finalize(cb: () => void): void };
+  type Conn = { run(sql: string, cb: (e: Error | null) => void): void; prepare(sql: string): Stmt };
   const conn = (await to.client.acquireConnection()) as Conn;
   const run = (sql: string) => new Promise<void>((ok, ko) => conn.run(sql, (e) => (e ? ko(e) : ok())));
+  const insert = (table: string, columns: string[], n: number) => conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES `
+    + Array.from({ length: n }, () => `(${columns.map(() => '?').join(',')})`).join(','));
+  const step = (stmt: Stmt, rows: unknown[][]) => new Promise<void>((ok, ko) => stmt.run(rows.flat(), (e) => (e ? ko(e) : ok())));
+  const done = (stmt: Stmt) => new Promise<void>((ok) => stmt.finalize(ok));
   return async () => {
     await run('BEGIN');
     for (const [table, { columns, rows }] of data) {
-      const stmt = conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES (${columns.map(() => '?').join(',')})`);
-      for (const row of rows) await new Promise<void>((ok, ko) => stmt.run(row, (e) => (e ? ko(e) : ok())));
-      await new Promise<void>((ok) => stmt.finalize(ok));
+      const per = rowsPerStatement(columns.length);
+      const full = insert(table, columns, per);
+      let i = 0;
+      for (; i + per <= rows.length; i += per) await step(full, rows.slice(i, i + per));
+      await done(full);
+      if (i < rows.length) {
+        const rest = insert(table, columns, rows.length - i);
+        await step(rest, rows.slice(i));
+        await done(rest);
+      }
     }
     await run('COMMIT');
     await to.client.releaseConnection(conn);
@@ -171,7 +193,7 @@ async function inChild(label: string, step: 'dry' | 'commit', db: Knex, dir: str
   const env = { ...process.env, HK_BENCH_STEP: step, HK_BENCH_DB: await location(db, dir), HK_BENCH_FILE: file, HK_BENCH_KEY: CPR_KEY.toString('hex') };
   const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]], { env, maxBuffer: 1 << 20 }).toString();
   const r = JSON.parse(out.trim().split('\n').pop()!) as ChildStep;
-  console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${mb(r.peak).padStart(7)} (child process; ${mb(r.before)} before the import)  load ${load()}`);
+  console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(7)} s  cpu ${r.cpu.toFixed(2).padStart(6)} s  peak RSS ${mb(r.peak).padStart(7)} (child process; ${mb(r.before)} before the import)  load ${load()}`);
   return r;
 }
 
@@ -186,10 +208,12 @@ async function childStep(step: string): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     const before = process.memoryUsage().rss;
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const r = await runImport(ctx, therapist, actor, fs.createReadStream(process.env.HK_BENCH_FILE!), { dryRun: step === 'dry' });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSince(cpu0);
     const peak = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ seconds, peak, before, rows: r.rows, created: r.created, errors: r.errors.length, warnings: r.warnings.length }));
+    console.log(JSON.stringify({ seconds, cpu, peak, before, rows: r.rows, created: r.created, errors: r.errors.length, warnings: r.warnings.length }));
   } finally {
     await db.destroy();
   }
