@@ -10,7 +10,8 @@
  *   - submission create     ÷ reading the same rows (courses ⋈ patients, same conditions) once in one query.
  * The two import steps run each in a fresh child process: their peak RSS is that process's maxRSS (the import's
  * own, with the app's modules loaded, without this process's CSV generation, earlier steps or the limits' reads,
- * whose freed heap V8 does not give back), their time the import call alone. The other steps run here.
+ * whose freed heap V8 does not give back), their time the import call alone. SQLite's engine-load limits also run
+ * each in a child (timed: the load alone, after reading the rows). The other steps run here.
  * Time, peak RSS (sampled every 25 ms) and the load average are printed for each step. SQLite in a temporary file
  * by default; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (fresh schemas, dropped afterwards).
  * Run: node --expose-gc --import tsx bench/import-submission.ts [rows] (with --expose-gc each step starts after a
@@ -170,10 +171,39 @@ async function engineLoad(db: Knex, dir: string, tables: readonly string[]): Pro
   const target = await freshBenchDb(sub);
   try {
     await createDemoUsersIfEmpty(target.db); // the same users (same ids) the rows refer to
-    const go = isPostgres(db) ? await pgLoad(db, target.db, tables, sub) : await sqliteLoad(db, target.db, tables);
-    return await measure(`limit: engine bulk load (${tables.join(' + ')})`, go);
+    const label = `limit: engine bulk load (${tables.join(' + ')})`;
+    if (!isPostgres(db)) return await loadInChild(label, path.join(dir, 'bench.sqlite'), path.join(sub, 'bench.sqlite'), tables);
+    return await measure(label, await pgLoad(db, target.db, tables, sub));
   } finally {
     await target.cleanup();
+  }
+}
+
+/**
+ * SQLite's limit in a fresh child process, as the import steps: its heap holds only the rows it loads (in this
+ * process, after the earlier steps' reads, a 2 GB heap), so the floor is not raised by this process's state.
+ */
+async function loadInChild(label: string, from: string, to: string, tables: readonly string[]): Promise<Step> {
+  const env = { ...process.env, HK_BENCH_STEP: 'load', HK_BENCH_DB: 'sqlite:' + from, HK_BENCH_TARGET: 'sqlite:' + to, HK_BENCH_TABLES: tables.join(',') };
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]], { env, maxBuffer: 1 << 20 }).toString();
+  const r = JSON.parse(out.trim().split('\n').pop()!) as Step;
+  console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(7)} s  cpu ${r.cpu.toFixed(2).padStart(6)} s  peak RSS ${mb(r.peak).padStart(7)} (child process, with the rows it loads)  load ${load()}`);
+  return r;
+}
+
+/** The child's side of loadInChild: read the rows, then time their load alone. */
+async function childLoad(): Promise<void> {
+  const [from, to] = [createDb(process.env.HK_BENCH_DB!), createDb(process.env.HK_BENCH_TARGET!)];
+  try {
+    const go = await sqliteLoad(from, to, process.env.HK_BENCH_TABLES!.split(','));
+    (globalThis as { gc?: () => void }).gc?.();
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await go();
+    console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, cpu: cpuSince(cpu0), peak: process.resourceUsage().maxRSS * 1024 }));
+  } finally {
+    await from.destroy();
+    await to.destroy();
   }
 }
 
@@ -259,7 +289,7 @@ async function main(): Promise<void> {
   }
 }
 
-(process.env.HK_BENCH_STEP ? childStep(process.env.HK_BENCH_STEP) : main()).catch((err) => {
+(process.env.HK_BENCH_STEP === 'load' ? childLoad() : process.env.HK_BENCH_STEP ? childStep(process.env.HK_BENCH_STEP) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });
