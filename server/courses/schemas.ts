@@ -3,7 +3,7 @@ import { applicability, type Applicable } from './rules/applicability';
 import { courseWarnings, crossFieldRules, type RuleContext } from './rules/cross';
 import { fieldSchemas } from './rules/fields';
 import { ISSUE_CODES, issue, type Issue, type IssueCode } from './rules/issues';
-import { parseVersion, readRawInput, type InputMode } from './rules/parse';
+import { parseVersion, readRawInput, type InputMode, type RawReading } from './rules/parse';
 import {
   OUTPUT_ONLY, SECTION_VARIABLES, VARIABLE, VARIABLES, VARIABLE_NAMES, isVariableName,
   type CourseValues, type FormSection, type VariableDef, type VariableName,
@@ -86,8 +86,10 @@ function byDictionaryOrder(issues: Issue[]): Issue[] {
 /**
  * Raw input (form fields, CSV cells, JSON body) → typed values, present keys only (null = un-register).
  * `version` is returned apart; other output-only keys and unknown keys are issues. Never throws on bad input.
+ * `fields` (a bulk job's) remembers the reading of each text per variable, so a column's repeated values are read
+ * once (and, being the same strings, are looked up again at no hashing cost by validateCourse).
  */
-export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
+export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode, fields?: FieldVerdicts):
   { values: CourseValues; issues: Issue[]; version?: number } {
   const values: CourseValues = {};
   const issues: Issue[] = [];
@@ -103,7 +105,7 @@ export function parseCourseInput(raw: Record<string, unknown>, mode: InputMode):
     } else if (!isName(key)) {
       issues.push(keyIssue(key));
     } else {
-      const r = readRawInput(DEF[key], mode, rawValue);
+      const r = fields && typeof rawValue === 'string' ? fields.reading(key, mode, rawValue) : readRawInput(DEF[key], mode, rawValue);
       if (r.ok) {
         if (r.value !== undefined) values[key] = r.value;
       } else {
@@ -154,6 +156,23 @@ function verdictOf(name: VariableName, value: unknown): Verdict {
 export class FieldVerdicts {
   /** by the variable's index in VARIABLES: its verdicts by value */
   private readonly seen = DEFS.map(() => new Map<unknown, Verdict>());
+  /** by input mode, then by the variable's index in VARIABLES: the readings of its raw texts that succeeded */
+  private readonly readings = new Map<InputMode, Map<string, RawReading>[]>();
+
+  /**
+   * readRawInput of one variable's raw text in a mode (remembered when it reads: a failure's issue is made afresh,
+   * so no caller shares its params).
+   */
+  reading(name: VariableName, mode: InputMode, raw: string): RawReading {
+    let byIndex = this.readings.get(mode);
+    if (!byIndex) this.readings.set(mode, (byIndex = DEFS.map(() => new Map<string, RawReading>())));
+    const byText = byIndex[ORDER.get(name)!];
+    let found = byText.get(raw);
+    if (found) return found;
+    found = readRawInput(DEF[name], mode, raw);
+    if (found.ok && byText.size < VERDICTS_PER_VARIABLE) byText.set(raw, found);
+    return found;
+  }
 
   /** The verdict of the `index`-th variable's own schema on `value` (remembered for primitive values). */
   verdict(index: number, value: unknown): Verdict {

@@ -122,7 +122,7 @@ function planRow(state: PlanState, row: DataRow, existing: Map<string, CourseRec
  * batch is written, so the overlap rule at the end sees the stored courses as they were before the import.
  */
 export async function planBatch(db: Knex, state: PlanState, rows: DataRow[]): Promise<PlannedRow[]> {
-  const parsed = rows.map((r) => parseCells(r.cells, state.header, state.municipality));
+  const parsed = rows.map((r) => parseCells(r.cells, state.header, state.municipality, state.fields));
   const ids = [...new Set(parsed.map((p) => p.values.external_id).filter((x): x is string => typeof x === 'string'))];
   const existing = await coursesByExternalId(db, state, ids);
   const planned = rows.map((row, i) => planRow(state, row, existing, parsed[i]));

@@ -1,5 +1,5 @@
 import {
-  courseIssueMessage, type CourseValues, type Issue, isVariableName, parseCourseInput, REQUIRED_AT_CREATE,
+  courseIssueMessage, type CourseValues, type FieldVerdicts, type Issue, isVariableName, parseCourseInput, REQUIRED_AT_CREATE,
 } from '../courses';
 import { hasKey, t, type Lang } from '../i18n';
 
@@ -33,12 +33,12 @@ export function checkHeader(names: string[], lang: Lang): ImportIssue[] {
 
 /**
  * One record's cells as typed values (null = empty cell); municipality_code must be the importer's (an empty cell
- * counts as absent, so it is left out).
+ * counts as absent, so it is left out). `fields`: the import's remembered readings of each column's texts.
  */
-export function parseCells(cells: string[], header: string[], municipality: string): { values: CourseValues; issues: Issue[] } {
+export function parseCells(cells: string[], header: string[], municipality: string, fields?: FieldVerdicts): { values: CourseValues; issues: Issue[] } {
   const raw: Record<string, string> = {};
   for (let i = 0; i < header.length; i++) raw[header[i]] = cells[i];
-  const { values, issues } = parseCourseInput(raw, 'csv');
+  const { values, issues } = parseCourseInput(raw, 'csv', fields);
   if (values.municipality_code === null) delete values.municipality_code;
   if (values.municipality_code !== undefined && values.municipality_code !== municipality) {
     issues.push({ variable: 'municipality_code', code: 'municipality_mismatch', params: { code: municipality } });

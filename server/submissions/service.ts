@@ -69,7 +69,7 @@ async function collectBatch(out: Contents, batch: StoredCourse[], ctx: { day: st
 
 /**
  * The closed courses with end_date in the period and the not-started ones with referral_date in it, validated, in
- * one pass in id order (pages of 1000; never all courses at once). A creation streams the CSV while hashing it.
+ * one pass in id order (in pages; never all courses at once). A creation streams the CSV while hashing it.
  */
 async function collect(db: Knex, cprKey: Buffer, input: SubmissionInput, lang: Lang, opts: CollectOptions): Promise<Contents> {
   const out: Contents = { count: 0, excluded: [], warnings: [], patients: new Map(), csv: [], sha256: '' };

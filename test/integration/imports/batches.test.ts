@@ -9,7 +9,7 @@ import { courseCount, csvOf, importText, therapist } from './helpers';
 /** `n` valid rows of distinct patients (never overlapping anything in these tests). */
 const filler = (n: number, from = 1000): CourseValues[] => Array.from({ length: n }, (_, i) => notStartedCourse({ cpr: cprNo(from + i), patient_name: null }));
 
-describe('course import: rows spread over several batches (500 rows each) behave as one file', () => {
+describe('course import: rows spread over several batches (planned 100, written 500 at a time) behave as one file', () => {
   let db: Knex;
   let user: CurrentUser;
   beforeEach(async () => {

@@ -93,3 +93,35 @@ describe('courses: parseCourseInput reads cells as the per-variable input schema
     });
   }
 });
+
+describe('courses: parseCourseInput with remembered readings (the import\'s FieldVerdicts) answers as without', () => {
+  /** Every pooled value as text, with spaces around some and the numbers as typed in each mode. */
+  const texts = POOL.flatMap((v) => (v === null || v === undefined || typeof v === 'object' ? [] : [String(v), ` ${String(v)} `]))
+    .concat(['2025-1-10', '10.1.2025', '72.30', '+8', '-0', '1e3', '0101701235 ', 'DI219X']);
+
+  for (const mode of ['csv', 'form', 'json'] as const) {
+    it(`${mode}: every variable × every text, read twice (the second time remembered), and whole rows`, () => {
+      const fields = new FieldVerdicts();
+      for (let round = 0; round < 2; round++) {
+        for (const def of VARIABLES) {
+          for (const text of texts) {
+            const raw = { [def.name]: text };
+            expect(parseCourseInput(raw, mode, fields), `${def.name}=${text}`).to.deep.equal(parseCourseInput(raw, mode));
+          }
+        }
+      }
+      for (const c of courses(600)) {
+        const raw = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null ? '' : String(v)]));
+        expect(parseCourseInput(raw, mode, fields)).to.deep.equal(parseCourseInput(raw, mode));
+      }
+    });
+  }
+
+  it('a failed reading is made afresh: its issue\'s params are not shared between rows', () => {
+    const fields = new FieldVerdicts();
+    const a = parseCourseInput({ weight_start_kg: '72,3' }, 'csv', fields);
+    const b = parseCourseInput({ weight_start_kg: '72,3' }, 'csv', fields);
+    expect(a.issues).to.deep.equal(b.issues);
+    expect(a.issues[0].params).to.not.equal(b.issues[0].params);
+  });
+});
