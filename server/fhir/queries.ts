@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { SorKind, SorLookup } from './derive';
-import { preparedRaw } from './store-sql';
 
 /** The store, the SOR list and the bundle log. */
 
@@ -65,7 +64,7 @@ const LOG_INSERT = `insert into fhir_bundles (${LOG_COLUMNS.join(', ')}) values 
 
 /** The bundle log's row of one answer (SQL of one shape: it runs at every bundle). */
 export async function logBundle(db: Db, row: BundleLogRow): Promise<void> {
-  await preparedRaw(db, LOG_INSERT, LOG_COLUMNS.map((c) => row[c]));
+  await db.raw(LOG_INSERT, LOG_COLUMNS.map((c) => row[c]));
 }
 
 /** The last bundle received per municipality (admin page). */

@@ -15,7 +15,6 @@ import { readJson } from './json';
 import { earlyLinked, linkedCourses, namedReferralIds, together } from './linked';
 import { withMunicipalityLock } from './lock';
 import * as q from './queries';
-import { preparedRaw } from './store-sql';
 import { CITIZEN_TYPE, keptForm, mergeBundle } from './store';
 
 /** One delivery report, all or nothing (fhir.md "Interfaces"). */
@@ -90,7 +89,7 @@ async function applyBundle(ctx: BundleContext, user: CurrentUser, actor: Actor, 
   let committed = false;
   try {
     await ctx.db.transaction(async (trx) => {
-      if (isPostgres(ctx.db)) await preparedRaw(trx, 'select pg_advisory_xact_lock(hashtext(?))', ['fhir:' + user.scope.code]);
+      if (isPostgres(ctx.db)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['fhir:' + user.scope.code]);
       const applied = await inTransaction(ctx, trx, user, actor, b, sha256, opts.dryRun);
       out = applied.result;
       if (opts.dryRun || out.status !== 200) throw new Rollback();
