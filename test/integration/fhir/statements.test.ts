@@ -50,8 +50,10 @@ describe('FHIR intake: statements per delivery report', () => {
   const COURSE_READ = /^select [`"]?courses[`"]?\.\*/i;
   const UPSERT = /^insert into fhir_resources/i;
   const BUNDLE_LOG = /^insert into [`"]?fhir_bundles/i;
+  const COURSE_UPDATE = /^update [`"]?courses[`"]? set/i;
+  const AUDIT_ROW = /^insert into [`"]?audit_log/i;
 
-  it('a report that updates its course: 8 statements (9 on PostgreSQL, its advisory lock), the reads sent together, the last writes sent together', async () => {
+  it('a report that updates its course: 8 statements (9 on PostgreSQL, its advisory lock), the reads sent together, the writes sent together', async () => {
     await send(db, who, s.step1());
 
     const events = await eventsOf(() => send(db, who, s.step2()));
@@ -62,6 +64,7 @@ describe('FHIR intake: statements per delivery report', () => {
     expect(statements.filter((sql) => COURSE_READ.test(sql))).to.have.length(1);
     expect(sentTogether(events, STORE_READ, COURSE_READ), 'store and course read together').to.equal(true);
     expect(sentTogether(events, UPSERT, BUNDLE_LOG), 'upsert and bundle log together').to.equal(true);
+    expect(sentTogether(events, COURSE_UPDATE, AUDIT_ROW), 'course update and its audit row together').to.equal(true);
     expect((await course(db, who, (await db('courses').first('id')).id)).start_date).to.equal('2025-03-10');
   });
 
