@@ -3,9 +3,9 @@
  * session, two reports of more sessions, completion), posted in sequence to POST /api/v1/fhir/Bundle over HTTP with
  * an API token (node:http, one kept-alive connection), round by round across the citizens. Prints reports per second
  * and the p50/p95/max latency, the SQL statements per report (knex `query` events, BEGIN/COMMIT included), the CPU ms
- * per report of this process (server and client, less load-sensitive than wall time) and of its main thread, the load
- * average, and the physical limit measured on the same database
- * right after: one-row transactions per second (the commit ceiling: SQLite synchronous=FULL syncs at every commit)
+ * per report of this process (server and client, less load-sensitive than wall time) and of its main thread (on
+ * PostgreSQL also of the database server's backends of this database), the load average, and the physical limit
+ * measured on the same database right after: one-row transactions per second (the commit ceiling: SQLite synchronous=FULL syncs at every commit)
  * and the ratio of reports/s to it. SQLite in a temporary file by default; BENCH_DATABASE_URL=postgres://… runs it
  * on PostgreSQL. Run: npx tsx bench/fhir.ts [citizens]
  */
@@ -90,6 +90,26 @@ function mainThreadCpuMs(): number {
   }
 }
 
+/**
+ * CPU ms so far of the PostgreSQL server processes serving this database (its backends, from /proc: the server runs
+ * on this machine in the bench), NaN on SQLite or elsewhere: what parsing, planning and running the statements cost
+ * the server, which the load of other processes inflates far less than wall time.
+ */
+async function pgServerCpuMs(db: Awaited<ReturnType<typeof freshBenchDb>>['db']): Promise<number> {
+  if (!BENCH_PG_URL) return NaN;
+  const { rows } = await db.raw('select pid from pg_stat_activity where datname = current_database()');
+  let ms = 0;
+  for (const { pid } of rows as { pid: number }[]) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return NaN;
+    }
+  }
+  return ms;
+}
+
 /** The physical limit: one-row transactions per second for 3 s on the same database (a scratch table). */
 async function commitCeiling(db: Awaited<ReturnType<typeof freshBenchDb>>['db']): Promise<number> {
   await db.schema.createTable('bench_commit', (t) => { t.increments('id'); t.string('at'); });
@@ -126,6 +146,7 @@ async function main(): Promise<void> {
   let lastSql: string[] = [];
   const roundSql: string[][] = [];
   db.on('query', (q: { sql: string }) => { statements++; lastSql.push(q.sql); });
+  const server0 = await pgServerCpuMs(db);
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
   const start = performance.now();
@@ -142,6 +163,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const mainCpu = mainThreadCpuMs() - main0;
+  const serverCpu = (await pgServerCpuMs(db)) - server0;
   if (process.env.BENCH_SHOW_SQL) {
     roundSql.forEach((sql, i) => console.log(`statements of the last report of round ${i + 1}:\n  ${sql.map((s) => s.slice(0, 160)).join('\n  ')}`));
   }
@@ -159,7 +181,7 @@ async function main(): Promise<void> {
     + ` statuses ${JSON.stringify(Object.fromEntries(statuses))}; closed courses ${closed}`);
   console.log(`statements per report ${perReport.toFixed(1)}; CPU per report ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} ms`
     + ` (user ${(cpu.user / 1000 / latencies.length).toFixed(2)}, system ${(cpu.system / 1000 / latencies.length).toFixed(2)};`
-    + ` main thread ${(mainCpu / latencies.length).toFixed(2)}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    + ` main thread ${(mainCpu / latencies.length).toFixed(2)})${BENCH_PG_URL ? `; PostgreSQL server CPU per report ${(serverCpu / latencies.length).toFixed(2)} ms` : ''}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const ceiling = await commitCeiling(db);
   console.log(`commit ceiling on the same database: ${ceiling.toFixed(0)} one-row transactions/s;`
     + ` reports/s ÷ ceiling = ${(latencies.length / seconds / ceiling).toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

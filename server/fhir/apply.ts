@@ -11,6 +11,7 @@ import { t } from '../i18n';
 import { today } from '../time';
 import type { ReferralDerivation } from './derive';
 import { at, type Finding } from './findings';
+import { together } from './linked';
 import { reconcile, type Reconciled } from './reconcile';
 
 /** One referral's course: created, adopted, updated, left unchanged or annulled (fhir.md "Created, adopted or refused"). */
@@ -56,10 +57,11 @@ async function updateLinked(ctx: ApplyContext, course: CourseRecord, ref: Referr
   if (!link && !r.changed.length && !sorChanged && sameWaiting(course.fhir_waiting, r.waiting)) {
     return { ...base, action: 'unchanged', variables: [] };
   }
-  const ok = await updateSystemCourse(ctx.trx, course, { values: r.values, sources: r.sources, userId: ctx.userId },
-    { referral_sor: ref.referralSor, fhir_waiting: r.waiting, ...(link ? { fhir_referral_id: link } : {}) });
+  // The audit row waits on nothing of the update (another table; a failed update rolls both back): sent with it.
+  const [ok] = await together(updateSystemCourse(ctx.trx, course, { values: r.values, sources: r.sources, userId: ctx.userId },
+    { referral_sor: ref.referralSor, fhir_waiting: r.waiting, ...(link ? { fhir_referral_id: link } : {}) }),
+  audit(ctx, course, before, r, link ? { linked: link } : {}));
   if (!ok) throw new Error('course changed during a locked bundle');
-  await audit(ctx, course, before, r, link ? { linked: link } : {});
   const variables = [...r.changed, ...(sorChanged ? ['referral_sor'] : [])];
   return { ...base, action: 'update', variables };
 }

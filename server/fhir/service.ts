@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../access';
 import { recordAudit, type Actor } from '../audit/record';
 import { cprLookupHash } from '../patients';
-import { coursesByReferralIds, linkedReferralIds, readCourse } from '../courses';
+import { linkedReferralIds, readCourse } from '../courses';
 import { isPostgres, type Db } from '../db/connect';
 import type { Lang } from '../i18n';
 import { nowIso } from '../time';
@@ -12,6 +12,7 @@ import { checkBundle, type CheckedBundle } from './check';
 import { deriveReferrals, type ReferralDerivation, type SorLookup } from './derive';
 import { CONFLICTS, at, severityOf, type Finding } from './findings';
 import { readJson } from './json';
+import { earlyLinked, linkedCourses, namedReferralIds, together } from './linked';
 import { withMunicipalityLock } from './lock';
 import * as q from './queries';
 import { CITIZEN_TYPE, keptForm, mergeBundle } from './store';
@@ -89,10 +90,12 @@ async function applyBundle(ctx: BundleContext, user: CurrentUser, actor: Actor, 
   try {
     await ctx.db.transaction(async (trx) => {
       if (isPostgres(ctx.db)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['fhir:' + user.scope.code]);
-      out = await inTransaction(ctx, trx, user, actor, b, sha256, opts.dryRun);
+      const applied = await inTransaction(ctx, trx, user, actor, b, sha256, opts.dryRun);
+      out = applied.result;
       if (opts.dryRun || out.status !== 200) throw new Rollback();
-      await recordReads(trx, actor, user.scope.code, namedOnly(out, false));
-      await q.logBundle(trx, logRow(user, sha256, out));
+      // The last writes go to different tables and wait on nothing of each other: sent at once.
+      await together(q.upsertResources(trx, user.scope.code, applied.writes),
+        recordReads(trx, actor, user.scope.code, namedOnly(out, false)), q.logBundle(trx, logRow(user, sha256, out)));
       committed = true;
     });
   } catch (e) {
@@ -121,21 +124,26 @@ async function recordReads(db: Knex, actor: Actor, municipality: string, ids: nu
   })));
 }
 
+/** A bundle judged in its transaction: its answer, and the store's writes to make if it is committed. */
+interface Applied { result: BundleResult; writes: q.ResourceWrite[] }
+
 async function inTransaction(ctx: BundleContext, trx: Knex.Transaction, user: CurrentUser, actor: Actor, b: CheckedBundle,
-  sha256: string, dryRun: boolean): Promise<BundleResult> {
+  sha256: string, dryRun: boolean): Promise<Applied> {
   const municipality = user.scope.code;
   const cprHash = cprLookupHash(ctx.cprKey, b.cpr!);
   const citizenId = cprHash.slice(0, 64);
   if (b.withdrawn) await q.deleteCitizen(trx, municipality, cprHash);
   const keys = [...b.resources.map((r) => `${r.type}/${r.id}`), ...b.external, `${CITIZEN_TYPE}/${citizenId}`];
-  const rows = b.withdrawn ? [] : await q.storedRows(trx, municipality, cprHash, keys);
+  const named = b.withdrawn ? [] : namedReferralIds(b);
+  const [rows, early] = await together(b.withdrawn ? Promise.resolve([]) : q.storedRows(trx, municipality, cprHash, keys),
+    earlyLinked(trx, ctx.cprKey, municipality, named));
   const merged = mergeBundle(rows, b, cprHash, citizenId);
   const findings: Finding[] = [...b.findings, ...merged.findings];
   if (b.withdrawn) merged.resources.serviceRequests.clear();
   const { referrals, findings: judged } = deriveReferrals(merged.resources, ctx.sor);
   findings.push(...judged);
   if (b.withdrawn) referrals.push(...await withdrawnReferrals(trx, ctx.cprKey, municipality, b.cpr!));
-  const linked = await coursesByReferralIds(trx, ctx.cprKey, municipality, referrals.flatMap((r) => r.serviceRequestIds));
+  const linked = await linkedCourses(trx, ctx.cprKey, municipality, referrals.flatMap((r) => r.serviceRequestIds), named, early);
   const touched = new Set<number>();
   const applyCtx: ApplyContext = {
     trx, cprKey: ctx.cprKey, scope: user.scope, municipality, userId: user.id, actor, lang: ctx.lang, cpr: b.cpr!,
@@ -161,10 +169,10 @@ async function inTransaction(ctx: BundleContext, trx: Knex.Transaction, user: Cu
   }
   if (!findings.some((f) => ['created', 'updated', 'unchanged', 'not_cardiac'].includes(f.code))) findings.push(at('nothing_to_do', null));
   const conflict = findings.some((f) => CONFLICTS.has(f.code));
-  if (hasErrors(b.findings)) return invalidBundle(b, findings, conflict, dryRun);
+  if (hasErrors(b.findings)) return { result: invalidBundle(b, findings, conflict, dryRun), writes: [] };
   const status = conflict ? 409 : 200;
-  if (status === 200 && !dryRun && !b.withdrawn) await persist(trx, municipality, cprHash, citizenId, b, merged, referrals);
-  return { status, dryRun, findings, courses };
+  const writes = status === 200 && !dryRun && !b.withdrawn ? storeWrites(cprHash, citizenId, b, merged, referrals) : [];
+  return { result: { status, dryRun, findings, courses }, writes };
 }
 
 /**
@@ -182,8 +190,9 @@ async function withdrawnReferrals(trx: Knex.Transaction, cprKey: Buffer, municip
   return ids.map((id) => ({ referralId: id, serviceRequestIds: [id], cardiac: false, values: {}, referralSor: null, findings: [] }));
 }
 
-async function persist(trx: Knex.Transaction, municipality: string, cprHash: string, citizenId: string, b: CheckedBundle,
-  merged: ReturnType<typeof mergeBundle>, referrals: ReturnType<typeof deriveReferrals>['referrals']): Promise<void> {
+/** What an accepted bundle writes to the store: its resources in their kept form, and the citizen's flags when current. */
+function storeWrites(cprHash: string, citizenId: string, b: CheckedBundle, merged: ReturnType<typeof mergeBundle>,
+  referrals: ReturnType<typeof deriveReferrals>['referrals']): q.ResourceWrite[] {
   const cardiacSr = new Set(referrals.filter((r) => r.cardiac).flatMap((r) => r.serviceRequestIds));
   const writes: q.ResourceWrite[] = [];
   for (const res of merged.accepted) {
@@ -191,5 +200,5 @@ async function persist(trx: Knex.Transaction, municipality: string, cprHash: str
     if (data !== null) writes.push({ type: res.type, id: res.id, cprHash: res.type === 'Organization' ? null : cprHash, timestamp: b.timestamp, data });
   }
   if (merged.citizenCurrent) writes.push({ type: CITIZEN_TYPE as 'Citizen', id: citizenId, cprHash, timestamp: b.timestamp, data: { deceased: b.deceased } });
-  await q.upsertResources(trx, municipality, writes);
+  return writes;
 }
