@@ -214,7 +214,7 @@ async function undoImport(db: Db): Promise<void> {
   await db.transaction(async (trx) => {
     const groups: Group[] = await trx('referrals').where('referral_id', 'like', 'IMP-%').distinct('municipality_code', 'cpr_hash');
     await trx.raw('SET LOCAL session_replication_role = replica'); // past audit_log's append-only trigger (the bench's own schema)
-    await trx('audit_log').whereIn('action', ['referral_create', 'referral_import']).delete(); // the seed writes none: all are the bench imports'
+    await trx('audit_log').whereIn('action', ['referral_create', 'referral_import', 'referral_import_dry_run']).delete(); // the seed writes none: all are the bench imports'
     await trx('referrals').where('referral_id', 'like', 'IMP-%').delete();
     await trx.raw('SET LOCAL session_replication_role = origin');
     await rematchGroups(trx, groups);
