@@ -77,21 +77,25 @@ async function lookups(trx: Knex.Transaction, ctx: ReferralCtx): Promise<Lookups
 
 const keyOf = (sor: unknown, id: unknown) => `${sor}\u0000${id}`;
 
-/** The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). */
+/**
+ * The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). The
+ * queries are sent together: on the transaction's one connection each waits behind the statement of the batch in
+ * flight that runs, not behind all of that batch's statements (sent one after another), so the batch in flight
+ * still writes while this one is validated.
+ */
 async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Promise<Map<string, ReferralRow>> {
-  const out = new Map<string, ReferralRow>();
   const bySor = new Map<string, string[]>();
   for (const [sor, id] of keys) {
     const list = bySor.get(sor) ?? [];
     list.push(id);
     bySor.set(sor, list);
   }
+  const queries: Promise<ReferralRow[]>[] = [];
   for (const [sor, ids] of bySor) {
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows: ReferralRow[] = await trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500));
-      for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
-    }
+    for (let i = 0; i < ids.length; i += 500) queries.push(trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500)));
   }
+  const out = new Map<string, ReferralRow>();
+  for (const rows of await Promise.all(queries)) for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
   return out;
 }
 

@@ -155,4 +155,18 @@ describe('referral import: created referrals rematched together (issue 12)', fun
     expect(report.created).to.be.greaterThan(2500);
     expect(reads.length).to.equal(municipalities.length - 1); // the uncovered one has no created referral
   });
+
+  it('sends a batch\'s look-ups of stored keys together (one per department), not one after another', async () => {
+    const t = await twin([], municipalities);
+    const events: string[] = [];
+    const stored = (q: { sql: string }) => /from .referrals. where .sor_code. = \? and .referral_id. in/i.test(q.sql);
+    const sent = (q: { sql: string }) => { if (stored(q)) events.push('sent'); };
+    const answered = (_r: unknown, q: { sql: string }) => { if (stored(q)) events.push('answered'); };
+    t.db.on('query', sent).on('query-response', answered);
+    const report = await run(t, file({ rows: 600, seed: 5 }, citizens, municipalities, departments), false);
+    t.db.off('query', sent).off('query-response', answered);
+    expect(report.created).to.be.greaterThan(500);
+    expect(departments.length).to.be.greaterThan(2);
+    expect(events).to.deep.equal([...departments.map(() => 'sent'), ...departments.map(() => 'answered')]);
+  });
 });
