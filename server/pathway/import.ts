@@ -10,6 +10,7 @@ import { whereSentFromScope } from '../access';
 import { lockAllGroups, rematchGroups, type Group } from './matching';
 import type { ReferralRow } from './referral-queries';
 import { insertRows } from '../db/bulk';
+import { isPostgres } from '../db/connect';
 import { today } from '../time';
 
 /**
@@ -78,10 +79,12 @@ async function lookups(trx: Knex.Transaction, ctx: ReferralCtx): Promise<Lookups
 const keyOf = (sor: unknown, id: unknown) => `${sor}\u0000${id}`;
 
 /**
- * The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). The
- * queries are sent together: on the transaction's one connection each waits behind the statement of the batch in
- * flight that runs, not behind all of that batch's statements (sent one after another), so the batch in flight
- * still writes while this one is validated.
+ * The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index).
+ * SQLite: the queries are sent together, so on the transaction's one connection each waits behind the statement of
+ * the batch in flight that runs, not behind all of that batch's statements (sent one after another): the batch in
+ * flight still writes while this one is validated. PostgreSQL: one after another, as node-postgres deprecates more
+ * than one query waiting on a client (and one query of both key lists is planned as a slow scan, or, as row values,
+ * slowly planned).
  */
 async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Promise<Map<string, ReferralRow>> {
   const bySor = new Map<string, string[]>();
@@ -90,12 +93,15 @@ async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Prom
     list.push(id);
     bySor.set(sor, list);
   }
-  const queries: Promise<ReferralRow[]>[] = [];
+  const queries: (() => Promise<ReferralRow[]>)[] = [];
   for (const [sor, ids] of bySor) {
-    for (let i = 0; i < ids.length; i += 500) queries.push(trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500)));
+    for (let i = 0; i < ids.length; i += 500) queries.push(async () => trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500)));
   }
+  const results: ReferralRow[][] = [];
+  if (isPostgres(trx)) for (const q of queries) results.push(await q());
+  else results.push(...await Promise.all(queries.map((q) => q())));
   const out = new Map<string, ReferralRow>();
-  for (const rows of await Promise.all(queries)) for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
+  for (const rows of results) for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { resolveScope, type CurrentUser } from '../../../server/access';
 import { createCourse } from '../../../server/courses/service';
-import type { Db } from '../../../server/db/connect';
+import { isPostgres, type Db } from '../../../server/db/connect';
 import { mulberry32 } from '../../../server/demo/generate';
 import { IMPORT_BATCH, importReferrals, type ReferralImportReport } from '../../../server/pathway/import';
 import { rematchAll } from '../../../server/pathway/matching';
@@ -156,8 +156,9 @@ describe('referral import: created referrals rematched together (issue 12)', fun
     expect(reads.length).to.equal(municipalities.length - 1); // the uncovered one has no created referral
   });
 
-  it('sends a batch\'s look-ups of stored keys together (one per department), not one after another', async () => {
+  it('SQLite: sends a batch\'s look-ups of stored keys together (one per department), not one after another', async function () {
     const t = await twin([], municipalities);
+    if (isPostgres(t.db)) this.skip(); // node-postgres deprecates queries waiting on a client: one after another there
     const events: string[] = [];
     const stored = (q: { sql: string }) => /from .referrals. where .sor_code. = \? and .referral_id. in/i.test(q.sql);
     const sent = (q: { sql: string }) => { if (stored(q)) events.push('sent'); };
