@@ -7,9 +7,10 @@ import { REFERRAL_VARIABLES } from './referral-rules';
 import { INSERT_COLUMNS, submitInTrx, type Deferred, type Prefetched, type ReferralAction, type ReferralCtx } from './referrals';
 import type { Knex } from 'knex';
 import { whereSentFromScope } from '../access';
-import { lockAllGroups, rematchGroups } from './matching';
+import { lockAllGroups, rematchGroups, type Group } from './matching';
 import type { ReferralRow } from './referral-queries';
 import { insertRows } from '../db/bulk';
+import { isPostgres } from '../db/connect';
 import { today } from '../time';
 
 /**
@@ -77,31 +78,48 @@ async function lookups(trx: Knex.Transaction, ctx: ReferralCtx): Promise<Lookups
 
 const keyOf = (sor: unknown, id: unknown) => `${sor}\u0000${id}`;
 
-/** The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index). */
+/**
+ * The stored rows of the batch's keys: per department, one query per 500 ids (the (sor_code, referral_id) index).
+ * SQLite: the queries are sent together, so on the transaction's one connection each waits behind the statement of
+ * the batch in flight that runs, not behind all of that batch's statements (sent one after another): the batch in
+ * flight still writes while this one is validated. PostgreSQL: one after another, as node-postgres deprecates more
+ * than one query waiting on a client (and one query of both key lists is planned as a slow scan, or, as row values,
+ * slowly planned).
+ */
 async function storedRows(trx: Knex.Transaction, keys: [string, string][]): Promise<Map<string, ReferralRow>> {
-  const out = new Map<string, ReferralRow>();
   const bySor = new Map<string, string[]>();
   for (const [sor, id] of keys) {
     const list = bySor.get(sor) ?? [];
     list.push(id);
     bySor.set(sor, list);
   }
+  const queries: (() => Promise<ReferralRow[]>)[] = [];
   for (const [sor, ids] of bySor) {
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows: ReferralRow[] = await trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500));
-      for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
-    }
+    for (let i = 0; i < ids.length; i += 500) queries.push(async () => trx('referrals').where('sor_code', sor).whereIn('referral_id', ids.slice(i, i + 500)));
   }
+  const results: ReferralRow[][] = [];
+  if (isPostgres(trx)) for (const q of queries) results.push(await q());
+  else results.push(...await Promise.all(queries.map((q) => q())));
+  const out = new Map<string, ReferralRow>();
+  for (const rows of results) for (const r of rows) out.set(keyOf(r.sor_code, r.referral_id), r);
   return out;
 }
 
+/** Created referrals' groups rematched together once this many wait (few, large look-ups of the groups' rows). */
+export const REMATCH_GROUPS = 10_000;
+
 /**
  * The batches' writes, each started when the one before it is done (file order, one batch in flight): a batch's
- * inserts, rematch and audit run in the engine (PostgreSQL's server, SQLite's worker thread) while the next batch is
- * parsed and validated here.
+ * inserts and audit run in the engine (PostgreSQL's server, SQLite's worker thread) while the next batch is parsed
+ * and validated here. The groups of created referrals wait and are rematched together (every REMATCH_GROUPS, before
+ * a batch that updates, and at the end): a group's match is recomputed whole from the stored rows, so when it is
+ * recomputed after its last change the outcome is the same as after each batch.
  */
 class BatchWrites {
   private last: Promise<void> = Promise.resolve();
+  private groups: Group[] = [];
+
+  constructor(private readonly trx: Knex.Transaction, private readonly rematchAt: number) {}
 
   /** Wait for the earlier batch's writes (one batch in flight at most: memory stays bounded), then start this one's. */
   async start(write: () => Promise<void>): Promise<void> {
@@ -111,16 +129,30 @@ class BatchWrites {
     this.last = next;
   }
 
-  /** Every write started so far done; rejects with the first failure. */
-  settle(): Promise<void> {
+  /** Groups to rematch (within a write): rematched now when enough wait. */
+  async rematchLater(groups: Group[]): Promise<void> {
+    for (const g of groups) this.groups.push(g);
+    if (this.groups.length >= this.rematchAt) await this.rematchWaiting();
+  }
+
+  /** Every write started so far done and, unless the transaction is to roll back, the waiting groups rematched; rejects with the first failure. */
+  async settle(rematch = true): Promise<void> {
+    await this.last;
+    if (rematch && this.groups.length) await this.start(() => this.rematchWaiting());
     return this.last;
+  }
+
+  private async rematchWaiting(): Promise<void> {
+    const groups = this.groups;
+    this.groups = [];
+    await rematchGroups(this.trx, groups);
   }
 }
 
 /**
- * Validate one batch and start its writes: creates are inserted (multi-row, ids returned), rematched and audited
- * together. A batch with a stored key waits for the earlier batches' writes first: its updates rematch at once, and a
- * group may hold a referral created in an earlier batch.
+ * Validate one batch and start its writes: creates are inserted (multi-row, ids returned) and audited together. A
+ * batch with a stored key waits for the earlier batches' writes and rematches first: its updates rematch at once, and
+ * a group may hold a referral created in an earlier batch.
  */
 async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], look: Lookups, dryRun: boolean, r: ReferralImportReport,
   writes: BatchWrites): Promise<void> {
@@ -138,25 +170,27 @@ async function runBatch(trx: Knex.Transaction, ctx: ReferralCtx, items: Item[], 
     if (entry && defer.rows.length > deferredBefore) created.push(entry);
   }
   if (dryRun || r.errors.length > 0 || defer.rows.length === 0) return;
-  await writes.start(() => insertDeferred(trx, ctx, defer, created));
+  await writes.start(() => insertDeferred(trx, ctx, defer, created, writes));
 }
 
-/** Insert a batch's deferred creates, set their ids in the report, rematch their groups and audit them. */
-async function insertDeferred(trx: Knex.Transaction, ctx: ReferralCtx, defer: Deferred, created: ReferralImportReport['referrals']): Promise<void> {
+/** Insert a batch's deferred creates, set their ids in the report, audit them and leave their groups to rematch. */
+async function insertDeferred(trx: Knex.Transaction, ctx: ReferralCtx, defer: Deferred, created: ReferralImportReport['referrals'],
+  writes: BatchWrites): Promise<void> {
   const inserted = await insertRows(trx, 'referrals', INSERT_COLUMNS, defer.rows, { returning: ['id', 'sor_code', 'referral_id'] });
   const ids = new Map(inserted.map((x) => [keyOf(x.sor_code, x.referral_id), Number(x.id)]));
   for (const e of created) e.id = ids.get(keyOf(e.sor_code, e.referral_id)) ?? null;
-  await rematchGroups(trx, defer.groups);
+  await writes.rematchLater(defer.groups);
   await recordAudit(trx, ctx.actor, ...defer.audits.map((a, i) => ({ ...a, entityId: ids.get(keyOf(defer.rows[i][0], defer.rows[i][1])) })));
 }
 
 /**
  * Import a referral CSV as this user, streamed in batches of IMPORT_BATCH rows inside one transaction (all or
  * nothing); a dry run or a file with errors writes nothing but the summary audit row. A committing import holds the
- * all-groups matching lock from its start (matching.ts).
+ * all-groups matching lock from its start (matching.ts). `opts.rematchGroups` (default REMATCH_GROUPS; tests compare
+ * 1, a rematch after every batch) sets how many created referrals' groups wait to be rematched together.
  */
 export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: AsyncIterable<Buffer | string>, maxBytes: number,
-  dryRun: boolean): Promise<ReferralImportReport> {
+  dryRun: boolean, opts: { rematchGroups?: number } = {}): Promise<ReferralImportReport> {
   const r: ReferralImportReport = { dry_run: dryRun, rows: 0, created: 0, updated: 0, unchanged: 0, withdrawn: 0, skipped: 0, referrals: [], errors: [], warnings: [] };
   try {
     await ctx.db.transaction(async (trx) => {
@@ -166,7 +200,7 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
       const look = await lookups(trx, ctx);
       // One string per department code, shared by every row that names it (the report holds a code per row).
       const codes = new Map([...look.departments.all].map((c) => [c, c]));
-      const writes = new BatchWrites();
+      const writes = new BatchWrites(trx, opts.rematchGroups ?? REMATCH_GROUPS);
       let batch: Item[] = [];
       try {
         for await (const rec of readCsv(source, maxBytes)) {
@@ -198,12 +232,12 @@ export async function importReferrals(ctx: ReferralCtx, actor: Actor, source: As
         if (header && r.rows === 0 && r.errors.length === 0) r.errors.push(fault(2, null, 'no_data_row', ctx.lang));
       } catch (err) {
         if (!(err instanceof FileFault)) {
-          await writes.settle().catch(() => undefined);
+          await writes.settle(false).catch(() => undefined);
           throw err;
         }
         r.errors.push(fault(err.line, null, err.code, ctx.lang, err.params));
       }
-      await writes.settle();
+      await writes.settle(!dryRun && r.errors.length === 0);
       if (dryRun || r.errors.length) throw new Rollback();
       await recordAudit(trx, actor, summary(r, dryRun));
     });

