@@ -13,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { freshBenchDb, BENCH_PG_URL } from './lib';
 import { createApp } from '../server/app';
@@ -56,13 +57,36 @@ function call(port: number, method: string, url: string, token: string, body?: u
   });
 }
 
-interface Phase { rate: number; p95: number; count: number }
+interface Phase { rate: number; p95: number; count: number; cpuMs: number }
 
-/** Runs `step` in `CLIENTS` loops for SECONDS; requests per second and the p95 latency (ms). */
+/** BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of each phase (server and clients: one process) is written there. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+
+/** Profiles `work` into PROFILE_DIR/<name>.cpuprofile when BENCH_CPU_PROFILE is set. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * Runs `step` in `CLIENTS` loops for SECONDS; requests per second, the p95 latency (ms) and the process's CPU time
+ * per request (ms, user + system, server and clients alike: a figure less noisy than the rate on a loaded machine).
+ */
 async function phase(label: string, step: (client: number) => Promise<void>): Promise<Phase> {
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
     while (performance.now() < end) {
       const t = performance.now();
@@ -71,9 +95,12 @@ async function phase(label: string, step: (client: number) => Promise<void>): Pr
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
-  const result = { rate: latencies.length / elapsed, p95: latencies[Math.floor(latencies.length * 0.95)], count: latencies.length };
-  console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p95 ${result.p95.toFixed(1).padStart(6)} ms   (${result.count} requests)`);
+  const count = latencies.length;
+  const result = { rate: count / elapsed, p95: latencies[Math.floor(count * 0.95)], count, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+  console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p95 ${result.p95.toFixed(1).padStart(6)} ms   `
+    + `CPU ${result.cpuMs.toFixed(2)} ms/req   (${count} requests)`);
   return result;
 }
 
@@ -127,10 +154,10 @@ async function main(): Promise<void> {
     // Warm-up: compiled paths, prepared plans, the page cache.
     await Promise.all(Array.from({ length: CLIENTS }, (_, c) => me(c).then(() => save(c))));
 
-    const limit = await phase('GET /api/v1/me (the limit)', me);
-    const saves = await phase('PATCH /api/v1/courses/:id (opstart)', save);
+    const limit = await profiled('me', () => phase('GET /api/v1/me (the limit)', me));
+    const saves = await profiled('saves', () => phase('PATCH /api/v1/courses/:id (opstart)', save));
     const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-    console.log(`saves/s ÷ GET/s = ${(saves.rate / limit.rate).toFixed(2)} (goal ≥ 0.6);  p95 ÷ GET p95 = ${(saves.p95 / limit.p95).toFixed(2)} (goal ≤ 2);  load average ${load} (${os.cpus().length} cores)`);
+    console.log(`saves/s ÷ GET/s = ${(saves.rate / limit.rate).toFixed(2)} (goal ≥ 0.6);  p95 ÷ GET p95 = ${(saves.p95 / limit.p95).toFixed(2)} (goal ≤ 2);  CPU ÷ GET CPU = ${(saves.cpuMs / limit.cpuMs).toFixed(2)};  load average ${load} (${os.cpus().length} cores)`);
   } finally {
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));

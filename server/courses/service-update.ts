@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { auditRow, recordAudit } from '../audit/record';
+import { AUDIT_COLUMNS, auditRow, auditRowValues, recordAudit } from '../audit/record';
 import { dbBool, dbJson } from '../db/codecs';
 import { isPostgres } from '../db/connect';
 import { inGroupCommit } from '../db/group-commit';
@@ -184,17 +184,17 @@ function savedRecord(cs: CourseScope, p: Planned, columns: Record<string, unknow
 
 /**
  * A change that stands alone: the update and its audit row, on PostgreSQL in one statement, on SQLite in the next
- * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync). Undefined when
- * the version moved on.
+ * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync, and their audit
+ * rows one INSERT). Undefined when the version moved on.
  */
 async function writeStandingAlone(cs: CourseScope, id: number, p: Planned): Promise<CourseRecord | undefined> {
   const columns = savedColumns(p, p.current.patient_id, cs.user.id);
   const audit = updateAudit(id, p, p.current.patient_id);
   const saved = await insertOrConflict(cs, () => (isPostgres(cs.db)
     ? q.updateCourseAtVersionAudited(cs.db, id, p.version, columns, auditRow(cs.actor, audit))
-    : inGroupCommit(cs.db, async (trx) => {
+    : inGroupCommit(cs.db, async (trx, append) => {
       const done = await q.updateCourseAtVersion(trx, id, p.version, columns, p.row);
-      if (done) await recordAudit(trx, cs.actor, audit);
+      if (done) append('audit_log', AUDIT_COLUMNS, auditRowValues(cs.actor, audit));
       return done;
     })));
   return saved ? savedRecord(cs, p, columns) : undefined;
