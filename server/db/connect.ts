@@ -29,7 +29,13 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
       client: 'pg',
       connection: databaseUrl,
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
-      pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000, reapIntervalMillis: 250 },
+      pool: {
+        min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000, reapIntervalMillis: 250,
+        afterCreate(conn: PgConnection, done: (err: Error | null, conn: unknown) => void) {
+          reuseParsedStatements(conn);
+          done(null, conn);
+        },
+      },
     });
   }
   const file = databaseUrl.replace(/^sqlite:/, '');
@@ -144,6 +150,52 @@ function reusePreparedStatements(conn: SqliteConnection): void {
       cache.clear();
       return Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(resolve))));
     }).then(() => close(cb));
+  };
+}
+
+/** What knex's pg client calls on a connection (node-postgres's Client): a query config and a callback. */
+interface PgQueryConfig { text?: unknown; values?: unknown[]; name?: unknown; [option: string]: unknown }
+interface PgConnection { query(config: unknown, ...rest: unknown[]): unknown }
+
+/** Statements PostgreSQL keeps parsed and planned, at most (the same on every connection: a name is one text). */
+const PG_STATEMENT_NAMES = 300;
+const pgNames = new Map<string, string>();
+const pgSeen = new Set<string>();
+
+/** The name of a statement text seen before (and under the cap), or undefined: run it unnamed. */
+function pgStatementName(text: string): string | undefined {
+  const known = pgNames.get(text);
+  if (known !== undefined) return known;
+  if (!pgSeen.has(text)) {
+    if (pgSeen.size >= PG_STATEMENT_NAMES * 4) pgSeen.clear();
+    pgSeen.add(text);
+    return undefined;
+  }
+  if (pgNames.size >= PG_STATEMENT_NAMES) return undefined;
+  const name = `hk_${pgNames.size + 1}`;
+  pgNames.set(text, name);
+  return name;
+}
+
+/**
+ * knex sends every query to PostgreSQL unnamed, which parses, analyses and plans it afresh at every run: for a
+ * section save's statements (`courses.*` joined with its patient, the update with its audit row) that costs the
+ * engine more than running them (0.3–0.4 ms each, measured by bench/saves.ts's backend CPU). A statement with
+ * bindings that the process sends a second time gets a name, so node-postgres parses it once per connection and
+ * the server reuses its plan (choosing a generic plan only where it costs no more than the custom ones). Texts map
+ * to names one to one, for all connections, up to PG_STATEMENT_NAMES texts; later texts run unnamed. Results and
+ * errors are those of the unnamed statement.
+ */
+function reuseParsedStatements(conn: PgConnection): void {
+  const query = conn.query.bind(conn);
+  conn.query = (config: unknown, ...rest: unknown[]) => {
+    const c = config as PgQueryConfig | null;
+    if (c && Object.getPrototypeOf(c) === Object.prototype && typeof c.text === 'string' && c.name === undefined && (c.values?.length ?? 0) > 0
+      && /^\s*(select|insert|update|delete|with)\b/i.test(c.text)) {
+      const name = pgStatementName(c.text);
+      if (name !== undefined) return query({ ...c, name }, ...rest);
+    }
+    return query(config, ...rest);
   };
 }
 

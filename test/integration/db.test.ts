@@ -88,3 +88,41 @@ describe('SQLite: statements run again are kept prepared (db/connect.ts)', () =>
     }
   });
 });
+
+describe('PostgreSQL: statements sent again are kept parsed and planned (db/connect.ts)', () => {
+  it('a repeated query, insert, update and failing insert answer as an unnamed statement does, and are prepared once', async function () {
+    if (testEngine !== 'pg') this.skip();
+    const db = await freshDb();
+    await db.schema.createTable('t', (t) => { t.increments('id'); t.string('k').unique(); t.integer('n'); });
+    await db.transaction(async (trx) => { // one connection: its prepared statements are the server's to list
+      for (let i = 1; i <= 5; i++) {
+        const [{ id }] = await trx('t').insert({ k: `k${i}`, n: i }).returning('id');
+        expect(id).to.equal(i);
+        expect(await trx('t').where('k', `k${i}`).first('n')).to.deep.equal({ n: i });
+        expect(await trx('t').where('id', i).update({ n: i * 10 })).to.equal(1);
+        expect(await trx('t').where('id', 99).update({ n: 0 })).to.equal(0);
+      }
+      const prepared = (await trx.raw('select statement from pg_prepared_statements where statement like ?', ['%"t"%'])).rows
+        .map((r: { statement: string }) => r.statement);
+      expect(prepared.filter((s: string) => /^select "n" from "t" where "k" = \$1/.test(s)), prepared.join('\n')).to.have.length(1);
+      expect(prepared.filter((s: string) => /^insert into "t"/.test(s))).to.have.length(1);
+      expect(prepared.filter((s: string) => /^update "t"/.test(s))).to.have.length(1);
+    });
+    for (let i = 0; i < 3; i++) {
+      let err: { code?: string } | undefined;
+      try { await db('t').insert({ k: 'k1', n: 0 }); } catch (e) { err = e as typeof err; }
+      expect(err?.code).to.equal('23505');
+    }
+    await db.transaction(async (trx) => { await trx('t').insert({ k: 'in-trx', n: 1 }); });
+    let rolledBack: unknown;
+    try {
+      await db.transaction(async (trx) => { await trx('t').insert({ k: 'in-trx-2', n: 1 }); throw new Error('roll back'); });
+    } catch (e) { rolledBack = e; }
+    expect(String(rolledBack)).to.match(/roll back/);
+    expect(await db('t').select('n').orderBy('id')).to.deep.equal([10, 20, 30, 40, 50, 1].map((n) => ({ n })));
+    await db.schema.dropTable('t');
+    let missing: unknown;
+    try { await db('t').where('k', 'k1').first('n'); } catch (e) { missing = e; }
+    expect(String(missing)).to.match(/does not exist/);
+  });
+});

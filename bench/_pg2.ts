@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import { freshBenchDb } from './lib';
+import { createDemoUsersIfEmpty } from '../server/demo/users';
+import { demoMunicipalities, insertDemoCourses } from '../server/demo/startup';
+import { today } from '../server/time';
+(async () => { const { db, cleanup } = await freshBenchDb('/tmp');
+  await createDemoUsersIfEmpty(db, Buffer.alloc(32, 7));
+  await insertDemoCourses(db, Buffer.alloc(32, 7), { count: 2000, municipalityCodes: await demoMunicipalities(db, 'all'), years: 5, seed: 42, today: today() });
+  await db.raw('ANALYZE');
+  const c = await db('courses').where('municipality_code', '751').whereNotNull('start_date').first();
+  await db.transaction(async (trx) => {
+    const pid = (await trx.raw('select pg_backend_pid() as p')).rows[0].p;
+    const cpu = () => { const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' '); return [Number(f[11]) * 10, Number(f[12]) * 10]; };
+    await trx.raw('commit');
+    const N = 400;
+    const measure = async (label: string, run: (i: number) => Promise<unknown>) => { const [u0, s0] = cpu(); const t = Date.now(); for (let i = 0; i < N; i++) await run(i); const [u1, s1] = cpu(); console.log(label, 'user', ((u1 - u0) / N).toFixed(3), 'sys', ((s1 - s0) / N).toFixed(3), 'wall', ((Date.now() - t) / N).toFixed(2), 'ms'); };
+    let v = c.version;
+    const cte = `with changed as (update courses set height_cm = ?, updated_at = ?, updated_by = ?, sources = ?, version = ? where id = ? and version = ? returning id) insert into audit_log (at, actor_user_id, actor_email, actor_scope, action, entity, entity_id, patient_id, municipality_code, record_scope, ip, detail) select ?,?,?,?,?,?,?,?,?,?,?,? from changed`;
+    const b = (i: number) => [170 + (i % 2), new Date().toISOString(), 1, '{}', v + 1, c.id, v, new Date().toISOString(), 1, 'x', '751', 'course_update', 'course', String(c.id), c.patient_id, '751', null, '127.0.0.1', '{"a":1}'];
+    await measure('read ', () => trx.raw('select courses.*, patients.cpr_enc, patients.patient_name from courses inner join patients on patients.id = courses.patient_id where courses.municipality_code = ? and courses.id = ? limit ?', ['751', c.id, 1]));
+    await measure('token', () => trx.raw('select id, user_id, last_used_at from api_tokens where token_hash = ? and revoked_at is null and expires_at > ? limit 1', ['x', new Date().toISOString()]));
+    await measure('cte  ', async (i) => { await trx.raw(cte, b(i)); v++; });
+    await measure('cte-noflush', async (i) => { await trx.raw('begin'); await trx.raw(cte, b(i)); v++; await trx.raw('commit'); });
+    await measure('cte-prepared', async (i) => { await trx.raw(cte, b(i)).options({ name: 'cte1' }); v++; });
+    await measure('read-prepared', () => trx.raw('select courses.*, patients.cpr_enc, patients.patient_name from courses inner join patients on patients.id = courses.patient_id where courses.municipality_code = ? and courses.id = ? limit ?', ['751', c.id, 1]).options({ name: 'read1' }));
+    await trx.raw('begin');
+  });
+  await cleanup(); })();
