@@ -5,8 +5,12 @@
  * no transaction). Prints saves/s and p95 beside the GET's, their ratios (goal: ≥ 0.6 of the GET's rate, p95
  * ≤ 2× its p95) and the load average. Over real HTTP on a local port (keep-alive), so the concurrency is real.
  *
+ * Beside each rate: the process's CPU time per request (server and clients, one process; steadier than the rate on
+ * a loaded machine) and, on a local PostgreSQL, its backends' CPU time per request.
+ *
  * Run: npx tsx bench/saves.ts [courses=20000] [clients=20] [seconds=5]
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema, dropped afterwards).
+ * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each phase there (me.cpuprofile, saves.cpuprofile).
  */
 import fs from 'node:fs';
 import http from 'node:http';
