@@ -6,7 +6,8 @@
  * ≤ 2× its p95) and the load average. Over real HTTP on a local port (keep-alive), so the concurrency is real.
  *
  * Beside each rate: the process's CPU time per request (server and clients, one process; steadier than the rate on
- * a loaded machine) and, on a local PostgreSQL, its backends' CPU time per request.
+ * a loaded machine), on a local PostgreSQL its backends' CPU time per request, and the SQL statements per request
+ * (knex's; explicit COMMITs among them: a statement alone commits itself).
  *
  * Run: npx tsx bench/saves.ts [courses=20000] [clients=20] [seconds=5]
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema, dropped afterwards).
@@ -62,7 +63,7 @@ function call(port: number, method: string, url: string, token: string, body?: u
   });
 }
 
-interface Phase { rate: number; p95: number; count: number; cpuMs: number; pgCpuMs?: number }
+interface Phase { rate: number; p95: number; count: number; cpuMs: number; pgCpuMs?: number; statements: number; commits: number }
 
 /**
  * PostgreSQL on this machine: the CPU time (ms) its backends serving this bench's database have used so far, by
@@ -116,6 +117,9 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
  */
 async function phase(db: Knex, label: string, step: (client: number) => Promise<void>): Promise<Phase> {
   const pg0 = await pgBackendCpu(db);
+  let statements = 0, commits = 0;
+  const countStatement = (q: { sql: string }) => { statements += 1; if (/^commit/i.test(q.sql)) commits += 1; };
+  db.on('query', countStatement);
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   const started = performance.now();
@@ -129,15 +133,17 @@ async function phase(db: Knex, label: string, step: (client: number) => Promise<
   }));
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  db.off('query', countStatement);
   const pgMs = cpuSpent(pg0, await pgBackendCpu(db));
   latencies.sort((a, b) => a - b);
   const count = latencies.length;
   const result = {
     rate: count / elapsed, p95: latencies[Math.floor(count * 0.95)], count, cpuMs: (cpu.user + cpu.system) / 1000 / count,
-    pgCpuMs: pgMs === undefined ? undefined : pgMs / count,
+    pgCpuMs: pgMs === undefined ? undefined : pgMs / count, statements: statements / count, commits: commits / count,
   };
   console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p95 ${result.p95.toFixed(1).padStart(6)} ms   `
-    + `CPU ${result.cpuMs.toFixed(2)} ms/req${result.pgCpuMs === undefined ? '' : ` + PostgreSQL ${result.pgCpuMs.toFixed(2)}`}   (${count} requests)`);
+    + `CPU ${result.cpuMs.toFixed(2)} ms/req${result.pgCpuMs === undefined ? '' : ` + PostgreSQL ${result.pgCpuMs.toFixed(2)}`}   `
+    + `${result.statements.toFixed(2)} statements/req (COMMIT ${result.commits.toFixed(2)})   (${count} requests)`);
   return result;
 }
 

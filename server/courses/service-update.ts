@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AUDIT_COLUMNS, auditRow, auditRowValues, recordAudit } from '../audit/record';
 import { dbBool, dbJson } from '../db/codecs';
-import { isPostgres } from '../db/connect';
+import { isPostgres, readerOf } from '../db/connect';
 import { inGroupCommit } from '../db/group-commit';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
@@ -101,7 +101,8 @@ class LostRace extends Error {}
  */
 export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
   opts: UpdateOptions = {}): Promise<CourseRecord> {
-  const plan = await planUpdate(cs.db, cs, id, sent, sentVersion, opts);
+  // Planned on the reader (db/connect.ts): the committed course, not queued behind the group commit in progress.
+  const plan = await planUpdate(readerOf(cs.db), cs, id, sent, sentVersion, opts);
   if (plan.changed.length === 0) return plan.current;
   try {
     if (standsAlone(plan)) {

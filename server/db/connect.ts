@@ -41,7 +41,7 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
   const file = databaseUrl.replace(/^sqlite:/, '');
   const filename = file === ':memory:' ? file : path.resolve(ROOT, file);
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
-  return knex({
+  const db = knex({
     client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
@@ -64,6 +64,55 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
       },
     },
   });
+  if (filename !== ':memory:') sqliteFiles.set(db, filename);
+  return db;
+}
+
+/** The file of each SQLite database (not `:memory:`, whose every connection is a database of its own). */
+const sqliteFiles = new WeakMap<Knex, string>();
+const readers = new WeakMap<Knex, Knex>();
+
+/**
+ * A connection for reads outside a transaction. On PostgreSQL (a pool) and an in-memory SQLite database, `db`
+ * itself. On an SQLite file, a second, read-only connection (`query_only`), opened at first use and closed with
+ * `db`: in WAL mode it reads the last committed state while the one writing connection is busy, so the reads a
+ * request makes before it writes (its token, its user, the course) do not queue behind a committing transaction
+ * and its fsync. It sees exactly what a read on `db` outside a transaction sees: every committed transaction, and
+ * nothing of one still open. Never for a read that must see its own transaction's writes (use the transaction).
+ */
+export function readerOf(db: Db): Db {
+  const filename = sqliteFiles.get(db);
+  if (filename === undefined) return db;
+  let reader = readers.get(db);
+  if (reader) return reader;
+  reader = knex({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        conn.run('PRAGMA query_only = ON', (e1) => {
+          conn.run('PRAGMA busy_timeout = 5000', (e2) => {
+            reusePreparedStatements(conn);
+            done(e1 ?? e2, conn);
+          });
+        });
+      },
+    },
+  });
+  readers.set(db, reader);
+  // Listeners on `db` (statement counts, debugging) see the reads it lends out.
+  for (const event of ['query', 'query-error', 'query-response']) reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
+  const destroy = db.client.destroy.bind(db.client);
+  db.client.destroy = async (callback?: (err?: unknown) => void) => {
+    const r = readers.get(db);
+    readers.delete(db);
+    await r?.destroy();
+    return destroy(callback);
+  };
+  return reader;
 }
 
 /** What knex's sqlite3 client calls on a connection (node-sqlite3's Database), and a prepared statement of it. */

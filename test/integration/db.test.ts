@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createDb } from '../../server/db/connect';
+import { createDb, readerOf } from '../../server/db/connect';
 import { freshDatabaseUrl, freshDb, testEngine } from '../helpers/db';
 
 describe(`database (${testEngine})`, () => {
@@ -124,5 +124,48 @@ describe('PostgreSQL: statements sent again are kept parsed and planned (db/conn
     let missing: unknown;
     try { await db('t').where('k', 'k1').first('n'); } catch (e) { missing = e; }
     expect(String(missing)).to.match(/does not exist/);
+  });
+});
+
+describe(`db/connect readerOf: reads outside a transaction that do not queue behind one (${testEngine})`, () => {
+  it('SQLite file: a read-only connection that answers while a transaction holds the writer, and sees only what is committed', async function () {
+    if (testEngine !== 'sqlite') this.skip();
+    const db = createDb((await freshDatabaseUrl()).url);
+    const reader = readerOf(db);
+    expect(reader).not.to.equal(db);
+    expect(readerOf(db)).to.equal(reader);
+    const action = (a: string) => reader('audit_log').where('action', a).count({ n: '*' }).then(([r]) => Number(r.n));
+    let release!: () => void;
+    const held = new Promise<void>((ok) => { release = ok; });
+    const writing = db.transaction(async (trx) => {
+      await trx('audit_log').insert({ at: new Date().toISOString(), action: 'reader_test' });
+      await held; // the writer's one connection is held until the reads below have answered
+    });
+    await new Promise((ok) => setTimeout(ok, 50));
+    const during = await Promise.race([action('reader_test'), new Promise((ok) => setTimeout(() => ok('queued'), 2000))]);
+    expect(during, 'answered during the transaction, without its uncommitted row').to.equal(0);
+    release();
+    await writing;
+    expect(await action('reader_test'), 'the committed row').to.equal(1);
+    let refused: unknown;
+    try { await reader('audit_log').insert({ at: new Date().toISOString(), action: 'via_reader' }); } catch (e) { refused = e; }
+    expect(String(refused)).to.match(/readonly|read-only|query_only/i);
+    const seen: string[] = [];
+    db.on('query', (q: { sql: string }) => seen.push(q.sql));
+    await action('reader_test');
+    expect(seen.some((s) => /from .?audit_log/i.test(s)), 'the reader\'s statements reach listeners on db').to.equal(true);
+    await db.destroy();
+    let closed: unknown;
+    try { await reader.raw('select 1'); } catch (e) { closed = e; }
+    expect(closed, 'destroyed with db').to.be.an('error');
+  });
+
+  it('PostgreSQL, a transaction and an in-memory SQLite database: the handle itself', async () => {
+    const db = await freshDb();
+    if (testEngine === 'pg') expect(readerOf(db)).to.equal(db);
+    await db.transaction(async (trx) => { expect(readerOf(trx)).to.equal(trx); });
+    const memory = createDb('sqlite::memory:');
+    expect(readerOf(memory)).to.equal(memory);
+    await memory.destroy();
   });
 });
