@@ -226,6 +226,19 @@ function pgStatementName(text: string): string | undefined {
   return name;
 }
 
+/** Parameters above which a statement is taken for a bulk one (a list or many rows: a text per length). */
+const PG_REUSE_MAX_VALUES = 64;
+
+/**
+ * A statement worth naming: a query or change with bindings, not a bulk one (a multi-row VALUES, a long list), whose
+ * one-off texts would use up the names and whose parsing its size amortises anyway.
+ */
+function reusable(c: PgQueryConfig): boolean {
+  const n = c.values?.length ?? 0;
+  const text = c.text as string;
+  return n > 0 && n <= PG_REUSE_MAX_VALUES && /^\s*(select|insert|update|delete|with)\b/i.test(text) && !/\)\s*,\s*\(/.test(text);
+}
+
 /**
  * knex sends every query to PostgreSQL unnamed, which parses, analyses and plans it afresh at every run: for a
  * section save's statements (`courses.*` joined with its patient, the update with its audit row) that costs the
@@ -239,8 +252,7 @@ function reuseParsedStatements(conn: PgConnection): void {
   const query = conn.query.bind(conn);
   conn.query = (config: unknown, ...rest: unknown[]) => {
     const c = config as PgQueryConfig | null;
-    if (c && Object.getPrototypeOf(c) === Object.prototype && typeof c.text === 'string' && c.name === undefined && (c.values?.length ?? 0) > 0
-      && /^\s*(select|insert|update|delete|with)\b/i.test(c.text)) {
+    if (c && Object.getPrototypeOf(c) === Object.prototype && typeof c.text === 'string' && c.name === undefined && reusable(c)) {
       const name = pgStatementName(c.text);
       if (name !== undefined) return query({ ...c, name }, ...rest);
     }

@@ -107,6 +107,13 @@ describe('PostgreSQL: statements sent again are kept parsed and planned (db/conn
       expect(prepared.filter((s: string) => /^select "n" from "t" where "k" = \$1/.test(s)), prepared.join('\n')).to.have.length(1);
       expect(prepared.filter((s: string) => /^insert into "t"/.test(s))).to.have.length(1);
       expect(prepared.filter((s: string) => /^update "t"/.test(s))).to.have.length(1);
+      // Bulk statements stay unnamed: a multi-row insert (a text per row count) and a long list.
+      for (let i = 0; i < 3; i++) {
+        await trx('t').insert([{ k: `m${i}a`, n: 0 }, { k: `m${i}b`, n: 0 }]);
+        await trx('t').whereIn('id', Array.from({ length: 100 }, (_, j) => j + 1)).select('id');
+      }
+      const after = (await trx.raw('select statement from pg_prepared_statements')).rows.map((r: { statement: string }) => r.statement);
+      expect(after.filter((s: string) => /\), ?\(|in \(\$1, \$2, \$3/i.test(s)), after.join('\n')).to.deep.equal([]);
     });
     for (let i = 0; i < 3; i++) {
       let err: { code?: string } | undefined;
@@ -119,7 +126,7 @@ describe('PostgreSQL: statements sent again are kept parsed and planned (db/conn
       await db.transaction(async (trx) => { await trx('t').insert({ k: 'in-trx-2', n: 1 }); throw new Error('roll back'); });
     } catch (e) { rolledBack = e; }
     expect(String(rolledBack)).to.match(/roll back/);
-    expect(await db('t').select('n').orderBy('id')).to.deep.equal([10, 20, 30, 40, 50, 1].map((n) => ({ n })));
+    expect(await db('t').whereNot('k', 'like', 'm%').select('n').orderBy('id')).to.deep.equal([10, 20, 30, 40, 50, 1].map((n) => ({ n })));
     await db.schema.dropTable('t');
     let missing: unknown;
     try { await db('t').where('k', 'k1').first('n'); } catch (e) { missing = e; }
