@@ -85,7 +85,23 @@ export function readerOf(db: Db): Db {
   if (filename === undefined) return db;
   let reader = readers.get(db);
   if (reader) return reader;
-  reader = knex({
+  reader = openReader(filename);
+  readers.set(db, reader);
+  // Listeners on `db` (statement counts, debugging) see the reads it lends out.
+  for (const event of ['query', 'query-error', 'query-response']) reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
+  const destroy = db.client.destroy.bind(db.client);
+  db.client.destroy = async (callback?: (err?: unknown) => void) => {
+    const r = readers.get(db);
+    readers.delete(db);
+    await r?.destroy();
+    return destroy(callback);
+  };
+  return reader;
+}
+
+/** knex on one read-only connection to an SQLite file (WAL is the file's; the writer set it). */
+function openReader(filename: string): Db {
+  return knex({
     client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
@@ -102,17 +118,6 @@ export function readerOf(db: Db): Db {
       },
     },
   });
-  readers.set(db, reader);
-  // Listeners on `db` (statement counts, debugging) see the reads it lends out.
-  for (const event of ['query', 'query-error', 'query-response']) reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
-  const destroy = db.client.destroy.bind(db.client);
-  db.client.destroy = async (callback?: (err?: unknown) => void) => {
-    const r = readers.get(db);
-    readers.delete(db);
-    await r?.destroy();
-    return destroy(callback);
-  };
-  return reader;
 }
 
 /** What knex's sqlite3 client calls on a connection (node-sqlite3's Database), and a prepared statement of it. */
