@@ -5,15 +5,22 @@
  * no transaction). Prints saves/s and p95 beside the GET's, their ratios (goal: ≥ 0.6 of the GET's rate, p95
  * ≤ 2× its p95) and the load average. Over real HTTP on a local port (keep-alive), so the concurrency is real.
  *
+ * Beside each rate: the process's CPU time per request (server and clients, one process; steadier than the rate on
+ * a loaded machine), on a local PostgreSQL its backends' CPU time per request, and the SQL statements per request
+ * (knex's; explicit COMMITs among them: a statement alone commits itself).
+ *
  * Run: npx tsx bench/saves.ts [courses=20000] [clients=20] [seconds=5]
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema, dropped afterwards).
+ * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each phase there (me.cpuprofile, saves.cpuprofile).
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import type { Knex } from 'knex';
 import { freshBenchDb, BENCH_PG_URL } from './lib';
 import { createApp } from '../server/app';
 import { issueToken } from '../server/auth/tokens';
@@ -56,13 +63,67 @@ function call(port: number, method: string, url: string, token: string, body?: u
   });
 }
 
-interface Phase { rate: number; p95: number; count: number }
+interface Phase { rate: number; p95: number; count: number; cpuMs: number; pgCpuMs?: number; statements: number; commits: number }
 
-/** Runs `step` in `CLIENTS` loops for SECONDS; requests per second and the p95 latency (ms). */
-async function phase(label: string, step: (client: number) => Promise<void>): Promise<Phase> {
+/**
+ * PostgreSQL on this machine: the CPU time (ms) its backends serving this bench's database have used so far, by
+ * pid (/proc/<pid>/stat utime + stime, in clock ticks of 10 ms): the engine's share of a request, which the
+ * process's own CPU time leaves out. Undefined on SQLite or where /proc cannot be read.
+ */
+async function pgBackendCpu(db: Knex): Promise<Map<number, number> | undefined> {
+  if (!config.isPostgres) return undefined;
+  const { rows } = await db.raw("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'");
+  const out = new Map<number, number>();
+  for (const { pid } of rows as { pid: number }[]) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime, stime (fields 14, 15 of stat)
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+function cpuSpent(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of each phase (server and clients: one process) is written there. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+
+/** Profiles `work` into PROFILE_DIR/<name>.cpuprofile when BENCH_CPU_PROFILE is set. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * Runs `step` in `CLIENTS` loops for SECONDS; requests per second, the p95 latency (ms) and the process's CPU time
+ * per request (ms, user + system, server and clients alike: a figure less noisy than the rate on a loaded machine).
+ */
+async function phase(db: Knex, label: string, step: (client: number) => Promise<void>): Promise<Phase> {
+  const pg0 = await pgBackendCpu(db);
+  let statements = 0, commits = 0;
+  const countStatement = (q: { sql: string }) => { statements += 1; if (/^commit/i.test(q.sql)) commits += 1; };
+  db.on('query', countStatement);
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
     while (performance.now() < end) {
       const t = performance.now();
@@ -71,9 +132,18 @@ async function phase(label: string, step: (client: number) => Promise<void>): Pr
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  db.off('query', countStatement);
+  const pgMs = cpuSpent(pg0, await pgBackendCpu(db));
   latencies.sort((a, b) => a - b);
-  const result = { rate: latencies.length / elapsed, p95: latencies[Math.floor(latencies.length * 0.95)], count: latencies.length };
-  console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p95 ${result.p95.toFixed(1).padStart(6)} ms   (${result.count} requests)`);
+  const count = latencies.length;
+  const result = {
+    rate: count / elapsed, p95: latencies[Math.floor(count * 0.95)], count, cpuMs: (cpu.user + cpu.system) / 1000 / count,
+    pgCpuMs: pgMs === undefined ? undefined : pgMs / count, statements: statements / count, commits: commits / count,
+  };
+  console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p95 ${result.p95.toFixed(1).padStart(6)} ms   `
+    + `CPU ${result.cpuMs.toFixed(2)} ms/req${result.pgCpuMs === undefined ? '' : ` + PostgreSQL ${result.pgCpuMs.toFixed(2)}`}   `
+    + `${result.statements.toFixed(2)} statements/req (COMMIT ${result.commits.toFixed(2)})   (${count} requests)`);
   return result;
 }
 
@@ -127,10 +197,11 @@ async function main(): Promise<void> {
     // Warm-up: compiled paths, prepared plans, the page cache.
     await Promise.all(Array.from({ length: CLIENTS }, (_, c) => me(c).then(() => save(c))));
 
-    const limit = await phase('GET /api/v1/me (the limit)', me);
-    const saves = await phase('PATCH /api/v1/courses/:id (opstart)', save);
+    const limit = await profiled('me', () => phase(db, 'GET /api/v1/me (the limit)', me));
+    const saves = await profiled('saves', () => phase(db, 'PATCH /api/v1/courses/:id (opstart)', save));
     const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-    console.log(`saves/s ÷ GET/s = ${(saves.rate / limit.rate).toFixed(2)} (goal ≥ 0.6);  p95 ÷ GET p95 = ${(saves.p95 / limit.p95).toFixed(2)} (goal ≤ 2);  load average ${load} (${os.cpus().length} cores)`);
+    console.log(`saves/s ÷ GET/s = ${(saves.rate / limit.rate).toFixed(2)} (goal ≥ 0.6);  p95 ÷ GET p95 = ${(saves.p95 / limit.p95).toFixed(2)} (goal ≤ 2);  CPU ÷ GET CPU = ${(saves.cpuMs / limit.cpuMs).toFixed(2)}${
+      saves.pgCpuMs === undefined || limit.pgCpuMs === undefined ? '' : ` (with PostgreSQL's: ${((saves.cpuMs + saves.pgCpuMs) / (limit.cpuMs + limit.pgCpuMs)).toFixed(2)})`};  load average ${load} (${os.cpus().length} cores)`);
   } finally {
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -34,7 +34,8 @@ export function actorOf(req: Request): Actor {
   };
 }
 
-const AUDIT_COLUMNS = ['at', 'actor_user_id', 'actor_email', 'actor_scope', 'action', 'entity', 'entity_id', 'patient_id',
+/** The audit_log columns an entry fills, in the order of `auditRowValues`. */
+export const AUDIT_COLUMNS = ['at', 'actor_user_id', 'actor_email', 'actor_scope', 'action', 'entity', 'entity_id', 'patient_id',
   'municipality_code', 'record_scope', 'ip', 'detail'] as const;
 
 /** The audit_log row of one entry (for a caller that writes it in a statement of its own, as recordAudit does). */
@@ -55,15 +56,18 @@ export function auditRow(actor: Actor, e: AuditEntry, at: string = nowIso()): Re
   };
 }
 
+/** The audit_log row of one entry as values in AUDIT_COLUMNS order (for a multi-row insert of the caller's). */
+export function auditRowValues(actor: Actor, e: AuditEntry, at: string = nowIso()): (string | number | null)[] {
+  const row = auditRow(actor, e, at);
+  return AUDIT_COLUMNS.map((column) => row[column]);
+}
+
 /** Append audit rows, in the caller's transaction when given one (the same transaction as the change). */
 export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const at = nowIso();
   // Multi-row statements below the engines' limits of bound values (bulk.ts; an import writes one row per course).
-  await insertRows(db, 'audit_log', AUDIT_COLUMNS, entries.map((e) => {
-    const row = auditRow(actor, e, at);
-    return AUDIT_COLUMNS.map((column) => row[column]);
-  }));
+  await insertRows(db, 'audit_log', AUDIT_COLUMNS, entries.map((e) => auditRowValues(actor, e, at)));
 }
 
 /**

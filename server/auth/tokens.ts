@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { readerOf } from '../db/connect';
 
 /** Personal API tokens: shown once, stored as SHA-256 (they are 256-bit random, so no key or slow hash is needed). */
 const TOKEN_PREFIX = 'hk_';
@@ -35,10 +36,11 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * The user id of a valid (not revoked, not expired) token; records its use in `last_used_at`, at most once a
  * minute (a client sending hundreds of requests a second would otherwise write the row at every one of them).
+ * The token is read on `db`'s reader (db/connect.ts readerOf: committed state, not queued behind a commit).
  */
 export async function verifyToken(db: Knex, token: string, now = new Date()): Promise<number | undefined> {
   const at = now.toISOString();
-  const row = await db('api_tokens').where('token_hash', hashToken(token)).whereNull('revoked_at')
+  const row = await readerOf(db)('api_tokens').where('token_hash', hashToken(token)).whereNull('revoked_at')
     .where('expires_at', '>', at).first('id', 'user_id', 'last_used_at');
   if (!row) return undefined;
   if (usedSince(row.last_used_at, now.getTime() - LAST_USED_RESOLUTION_MS)) return row.user_id;

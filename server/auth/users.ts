@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { recordAudit, type Actor } from '../audit/record';
 import { dbBool } from '../db/codecs';
+import { readerOf } from '../db/connect';
 import { type CurrentUser, type Role, resolveScope } from '../access';
 
 export interface UserRow {
@@ -36,7 +37,7 @@ export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'to
     id: row.id,
     email: row.email,
     name: row.name,
-    roles: await rolesOf(db, row.id),
+    roles: await rolesOf(readerOf(db), row.id),
     scope,
     mustChangePassword: dbBool(row.must_change_password),
     via,
@@ -88,7 +89,8 @@ export async function unlinkOidc(db: Knex, actor: Actor, email: string): Promise
 
 /** The request's user by id (undefined when no such active user or scope). */
 export async function currentUserById(db: Knex, id: number, via: 'session' | 'token'): Promise<CurrentUser | undefined> {
-  const row = await db('users').where('id', id).first();
+  // The user and its roles on the reader: committed state, not queued behind a commit (db/connect.ts readerOf).
+  const row = await readerOf(db)('users').where('id', id).first();
   return row ? toCurrentUser(db, row, via) : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { auditRow, recordAudit } from '../audit/record';
+import { AUDIT_COLUMNS, auditRow, auditRowValues, recordAudit } from '../audit/record';
 import { dbBool, dbJson } from '../db/codecs';
-import { isPostgres } from '../db/connect';
+import { isPostgres, readerOf } from '../db/connect';
 import { inGroupCommit } from '../db/group-commit';
 import { Invalid } from '../http/errors';
 import { t } from '../i18n';
@@ -9,14 +9,15 @@ import { findOrCreatePatient, lockPatient, renamePatient, setPatientName } from 
 import { nowIso } from '../time';
 import * as q from './queries';
 import { inapplicableRegistered, type Issue } from './schemas';
-import { courseColumns, registeredValues, toRecord, type CourseRecord } from './serialize';
+import { derived, type Derived } from './completeness';
+import { COURSE_ROW_VARIABLES, registeredValues, type CourseRecord } from './serialize';
 import {
   courseAudit, insertOrConflict, missingVersion, refuseDuplicateExternalId, refuseOverlap, stored, storedWithRow,
   validateOrThrow, versionConflict, type CourseScope,
 } from './service-core';
 import { moveCareRecordResources } from './service-system';
-import { afterManualSave } from './sources';
-import { VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
+import { afterManualSave, effectiveSources, storedSources } from './sources';
+import { VARIABLE, VARIABLE_NAMES, type CourseValues, type VariableName } from './variables';
 
 /** Changing a course (a section save, a PATCH): plan the change on the stored course, then write it. */
 
@@ -100,7 +101,8 @@ class LostRace extends Error {}
  */
 export async function updateCourse(cs: CourseScope, id: number, sent: CourseValues, sentVersion: number | null | undefined,
   opts: UpdateOptions = {}): Promise<CourseRecord> {
-  const plan = await planUpdate(cs.db, cs, id, sent, sentVersion, opts);
+  // Planned on the reader (db/connect.ts): the committed course, not queued behind the group commit in progress.
+  const plan = await planUpdate(readerOf(cs.db), cs, id, sent, sentVersion, opts);
   if (plan.changed.length === 0) return plan.current;
   try {
     if (standsAlone(plan)) {
@@ -153,15 +155,16 @@ function standsAlone(p: Planned): boolean {
 /**
  * The course row's columns the change writes: the changed variables, the derived columns that differ from the
  * stored ones, the patient when re-linked, and the save's own (who, when, sources, version). Only these: SQLite
- * rewrites every index on a column named in an UPDATE (13 on courses), changed value or not.
+ * rewrites every index on a column named in an UPDATE (13 on courses), changed value or not. `d` is the derivation
+ * of `p.next` (computed once for the columns and the saved record).
  */
-function savedColumns(p: Planned, patientId: number, updatedBy: number): Record<string, unknown> {
-  const all = courseColumns(p.next);
+function savedColumns(p: Planned, d: Derived, patientId: number, updatedBy: number): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
-  for (const name of p.changed) if (name in all) columns[name] = all[name];
-  if (all.state !== p.row.state) columns.state = all.state;
-  if (all.complete !== dbBool(p.row.complete)) columns.complete = all.complete;
-  if (all.missing !== JSON.stringify(dbJson(p.row.missing, []))) columns.missing = all.missing;
+  for (const name of p.changed) if (COURSE_ROW_VARIABLES.includes(name)) columns[name] = p.next[name] ?? null;
+  const missing = JSON.stringify(d.missing);
+  if (d.state !== p.row.state) columns.state = d.state;
+  if (d.complete !== dbBool(p.row.complete)) columns.complete = d.complete;
+  if (missing !== JSON.stringify(dbJson(p.row.missing, []))) columns.missing = missing;
   if (patientId !== p.current.patient_id) columns.patient_id = patientId;
   return { ...columns, updated_at: nowIso(), updated_by: updatedBy, sources: afterManualSave(p.current.sources, p.changed) };
 }
@@ -177,39 +180,59 @@ function updateAudit(id: number, p: Planned, patientId: number) {
   });
 }
 
-/** The saved course from the row as read and the columns written (the patient's columns unchanged). */
-function savedRecord(cs: CourseScope, p: Planned, columns: Record<string, unknown>): CourseRecord {
-  return toRecord(Object.assign(p.row, columns, { version: p.version + 1 }), cs.cprKey, p.current.cpr as string);
+/** A stored value as a row gives it back (serialize.ts rowValues): numbers as numbers, the rest as strings. */
+function asStored(name: VariableName, v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  const kind = VARIABLE[name].kind;
+  return kind === 'integer' || kind === 'decimal' ? Number(v) : String(v);
+}
+
+/**
+ * The saved course, as toRecord would read it back (the patient's columns unchanged): the course as read with the
+ * changed variables, the derivation `d` of the new values, the new version, time and sources; neither the row's
+ * values nor the derivation are gone through again.
+ */
+function savedRecord(p: Planned, d: Derived, columns: Record<string, unknown>): CourseRecord {
+  const record: CourseRecord = { ...p.current, version: p.version + 1, updated_at: String(columns.updated_at) };
+  for (const name of p.changed) record[name] = asStored(name, p.next[name]);
+  record.state = d.state;
+  record.complete = d.complete;
+  record.missing = d.missing;
+  record.warnings = d.warnings;
+  record.sources = effectiveSources(storedSources(columns.sources), record as Partial<Record<VariableName, unknown>>);
+  return record;
 }
 
 /**
  * A change that stands alone: the update and its audit row, on PostgreSQL in one statement, on SQLite in the next
- * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync). Undefined when
- * the version moved on.
+ * group commit (db/group-commit.ts: saves that arrive together share one transaction and one fsync, and their audit
+ * rows one INSERT). Undefined when the version moved on.
  */
 async function writeStandingAlone(cs: CourseScope, id: number, p: Planned): Promise<CourseRecord | undefined> {
-  const columns = savedColumns(p, p.current.patient_id, cs.user.id);
+  const d = derived(p.next);
+  const columns = savedColumns(p, d, p.current.patient_id, cs.user.id);
   const audit = updateAudit(id, p, p.current.patient_id);
   const saved = await insertOrConflict(cs, () => (isPostgres(cs.db)
     ? q.updateCourseAtVersionAudited(cs.db, id, p.version, columns, auditRow(cs.actor, audit))
-    : inGroupCommit(cs.db, async (trx) => {
+    : inGroupCommit(cs.db, async (trx, append) => {
       const done = await q.updateCourseAtVersion(trx, id, p.version, columns, p.row);
-      if (done) await recordAudit(trx, cs.actor, audit);
+      if (done) append('audit_log', AUDIT_COLUMNS, auditRowValues(cs.actor, audit));
       return done;
     })));
-  return saved ? savedRecord(cs, p, columns) : undefined;
+  return saved ? savedRecord(p, d, columns) : undefined;
 }
 
 /** The update at the planned version and its audit row; the saved course, or undefined when the version moved on. */
 async function writeChange(trx: Knex.Transaction, cs: CourseScope, id: number, p: Planned, patientId: number):
   Promise<CourseRecord | undefined> {
-  const columns = savedColumns(p, patientId, cs.user.id);
+  const d = derived(p.next);
+  const columns = savedColumns(p, d, patientId, cs.user.id);
   const saved = await insertOrConflict(cs, () => q.updateCourseAtVersion(trx, id, p.version, columns, p.row));
   if (!saved) return undefined;
   await recordAudit(trx, cs.actor, updateAudit(id, p, patientId));
   // The patient's columns (CPR, name) come from its row: read them again only when they changed.
   if (patientId !== p.current.patient_id || p.changed.includes('patient_name')) return stored(trx, cs, id);
-  return savedRecord(cs, p, columns);
+  return savedRecord(p, d, columns);
 }
 
 /** The variables that decide which days a course occupies (courses/overlap.ts). */

@@ -29,13 +29,19 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
       client: 'pg',
       connection: databaseUrl,
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
-      pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000, reapIntervalMillis: 250 },
+      pool: {
+        min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000, reapIntervalMillis: 250,
+        afterCreate(conn: PgConnection, done: (err: Error | null, conn: unknown) => void) {
+          reuseParsedStatements(conn);
+          done(null, conn);
+        },
+      },
     });
   }
   const file = databaseUrl.replace(/^sqlite:/, '');
   const filename = file === ':memory:' ? file : path.resolve(ROOT, file);
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
-  return knex({
+  const db = knex({
     client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
@@ -53,6 +59,60 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
                 done(e3, conn);
               });
             });
+          });
+        });
+      },
+    },
+  });
+  if (filename !== ':memory:') sqliteFiles.set(db, filename);
+  return db;
+}
+
+/** The file of each SQLite database (not `:memory:`, whose every connection is a database of its own). */
+const sqliteFiles = new WeakMap<Knex, string>();
+const readers = new WeakMap<Knex, Knex>();
+
+/**
+ * A connection for reads outside a transaction. On PostgreSQL (a pool) and an in-memory SQLite database, `db`
+ * itself. On an SQLite file, a second, read-only connection (`query_only`), opened at first use and closed with
+ * `db`: in WAL mode it reads the last committed state while the one writing connection is busy, so the reads a
+ * request makes before it writes (its token, its user, the course) do not queue behind a committing transaction
+ * and its fsync. It sees exactly what a read on `db` outside a transaction sees: every committed transaction, and
+ * nothing of one still open. Never for a read that must see its own transaction's writes (use the transaction).
+ */
+export function readerOf(db: Db): Db {
+  const filename = sqliteFiles.get(db);
+  if (filename === undefined) return db;
+  let reader = readers.get(db);
+  if (reader) return reader;
+  reader = openReader(filename);
+  readers.set(db, reader);
+  // Listeners on `db` (statement counts, debugging) see the reads it lends out.
+  for (const event of ['query', 'query-error', 'query-response']) reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
+  const destroy = db.client.destroy.bind(db.client);
+  db.client.destroy = async (callback?: (err?: unknown) => void) => {
+    const r = readers.get(db);
+    readers.delete(db);
+    await r?.destroy();
+    return destroy(callback);
+  };
+  return reader;
+}
+
+/** knex on one read-only connection to an SQLite file (WAL is the file's; the writer set it). */
+function openReader(filename: string): Db {
+  return knex({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        conn.run('PRAGMA query_only = ON', (e1) => {
+          conn.run('PRAGMA busy_timeout = 5000', (e2) => {
+            reusePreparedStatements(conn);
+            done(e1 ?? e2, conn);
           });
         });
       },
@@ -144,6 +204,64 @@ function reusePreparedStatements(conn: SqliteConnection): void {
       cache.clear();
       return Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(resolve))));
     }).then(() => close(cb));
+  };
+}
+
+/** What knex's pg client calls on a connection (node-postgres's Client): a query config and a callback. */
+interface PgQueryConfig { text?: unknown; values?: unknown[]; name?: unknown; [option: string]: unknown }
+interface PgConnection { query(config: unknown, ...rest: unknown[]): unknown }
+
+/** Statements PostgreSQL keeps parsed and planned, at most (the same on every connection: a name is one text). */
+const PG_STATEMENT_NAMES = 300;
+const pgNames = new Map<string, string>();
+const pgSeen = new Set<string>();
+
+/** The name of a statement text seen before (and under the cap), or undefined: run it unnamed. */
+function pgStatementName(text: string): string | undefined {
+  const known = pgNames.get(text);
+  if (known !== undefined) return known;
+  if (!pgSeen.has(text)) {
+    if (pgSeen.size >= PG_STATEMENT_NAMES * 4) pgSeen.clear();
+    pgSeen.add(text);
+    return undefined;
+  }
+  if (pgNames.size >= PG_STATEMENT_NAMES) return undefined;
+  const name = `hk_${pgNames.size + 1}`;
+  pgNames.set(text, name);
+  return name;
+}
+
+/** Parameters above which a statement is taken for a bulk one (a list or many rows: a text per length). */
+const PG_REUSE_MAX_VALUES = 64;
+
+/**
+ * A statement worth naming: a query or change with bindings, not a bulk one (a multi-row VALUES, a long list), whose
+ * one-off texts would use up the names and whose parsing its size amortises anyway.
+ */
+function reusable(c: PgQueryConfig): boolean {
+  const n = c.values?.length ?? 0;
+  const text = c.text as string;
+  return n > 0 && n <= PG_REUSE_MAX_VALUES && /^\s*(select|insert|update|delete|with)\b/i.test(text) && !/\)\s*,\s*\(/.test(text);
+}
+
+/**
+ * knex sends every query to PostgreSQL unnamed, which parses, analyses and plans it afresh at every run: for a
+ * section save's statements (`courses.*` joined with its patient, the update with its audit row) that costs the
+ * engine more than running them (0.3–0.4 ms each, measured by bench/saves.ts's backend CPU). A statement with
+ * bindings that the process sends a second time gets a name, so node-postgres parses it once per connection and
+ * the server reuses its plan (choosing a generic plan only where it costs no more than the custom ones). Texts map
+ * to names one to one, for all connections, up to PG_STATEMENT_NAMES texts; later texts run unnamed. Results and
+ * errors are those of the unnamed statement.
+ */
+function reuseParsedStatements(conn: PgConnection): void {
+  const query = conn.query.bind(conn);
+  conn.query = (config: unknown, ...rest: unknown[]) => {
+    const c = config as PgQueryConfig | null;
+    if (c && Object.getPrototypeOf(c) === Object.prototype && typeof c.text === 'string' && c.name === undefined && reusable(c)) {
+      const name = pgStatementName(c.text);
+      if (name !== undefined) return query({ ...c, name }, ...rest);
+    }
+    return query(config, ...rest);
   };
 }
 

@@ -4,7 +4,7 @@ import { createCourse, getCourse, updateCourse, type CourseScope } from '../../.
 import type { Db } from '../../../server/db/connect';
 import { createUser } from '../../helpers/app';
 import { freshDb, testEngine } from '../../helpers/db';
-import { aCourse, daysAgo, scopeFor } from './helpers';
+import { aCourse, closedValues, daysAgo, scopeFor } from './helpers';
 
 /** The SQL statements `work` sends (BEGIN and COMMIT included). */
 async function statementsOf(db: Db, work: () => Promise<unknown>): Promise<string[]> {
@@ -130,6 +130,39 @@ describe('courses/updateCourse: a section save sends the minimum of statements',
 
     const stored = await getCourse(cs, c.id);
     expect(stored).to.include({ version: 3, height_cm: 180, bp_sys_start: 140, bp_dia_start: 80 });
+  });
+
+  it('the record a save returns is the course as read back, over varied saves (derivation, sources, clears, state)', async () => {
+    const start = daysAgo(250); // closed 5 days ago: longer than 26 weeks, a warning; reopened: none
+    const steps: { values: Record<string, unknown>; clear?: string[] }[] = [
+      { values: { height_cm: 178, weight_start_kg: 82.5, smoking_start: 'never' } },
+      { values: { bp_sys_start: 140, bp_dia_start: 85, ldl_start: 2.8, hads_a_start: 4, hads_d_start: 3 } },
+      { values: { height_cm: null, ldl_start: 3.1 } },
+      { values: { test_type: '6mwt', test_start_value: 420, heartqol_start: 2.15 } },
+      { values: { external_id: 'EXT-1', patient_name: 'Åse Ørum' } },
+      { values: { ...closedValues(start, daysAgo(5)) } },
+      { values: { outcome: null, hads_d_end: 4 } },
+      { values: { end_date: null } },
+      { values: { start_date: null, not_started_reason: 'declined' }, clear: [] },
+    ];
+    const c = await createCourse(cs, aCourse({ referral_date: daysAgo(300), start_date: start }));
+    let version = c.version;
+    let warned = false;
+    for (const [i, step] of steps.entries()) {
+      let saved: Awaited<ReturnType<typeof updateCourse>>;
+      try {
+        saved = await updateCourse(cs, c.id, step.values as never, version, { clear: step.clear as never });
+      } catch (err) {
+        // A step the rules refuse is no test of the record: it must be refused as before, with nothing written.
+        expect((await getCourse(cs, c.id)).version, `step ${i} refused: ${String(err)}`).to.equal(version);
+        continue;
+      }
+      expect(saved, `step ${i}`).to.deep.equal(await getCourse(cs, c.id));
+      warned ||= saved.warnings.length > 0;
+      version = saved.version;
+    }
+    expect(version, 'most steps saved').to.be.at.least(c.version + 6);
+    expect(warned, 'a step that warns').to.equal(true);
   });
 
   it('a renamed patient is read back with its new name', async () => {
