@@ -111,9 +111,11 @@ describe('PostgreSQL: statements sent again are kept parsed and planned (db/conn
       for (let i = 0; i < 3; i++) {
         await trx('t').insert([{ k: `m${i}a`, n: 0 }, { k: `m${i}b`, n: 0 }]);
         await trx('t').whereIn('id', Array.from({ length: 100 }, (_, j) => j + 1)).select('id');
+        // A list as one binding: a generic plan would not know its length.
+        await trx.raw('select id from t where id = any(?::int[])', [[1, 2, 3].slice(0, i + 1)]);
       }
       const after = (await trx.raw('select statement from pg_prepared_statements')).rows.map((r: { statement: string }) => r.statement);
-      expect(after.filter((s: string) => /\), ?\(|in \(\$1, \$2, \$3/i.test(s)), after.join('\n')).to.deep.equal([]);
+      expect(after.filter((s: string) => /\), ?\(|in \(\$1, \$2, \$3|= any\(/i.test(s)), after.join('\n')).to.deep.equal([]);
     });
     for (let i = 0; i < 3; i++) {
       let err: { code?: string } | undefined;
