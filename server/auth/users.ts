@@ -28,8 +28,8 @@ export async function rolesOf(db: Knex, userId: number): Promise<Role[]> {
   return rows as Role[];
 }
 
-/** The request's user from an active user row. */
-export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'token'): Promise<CurrentUser | undefined> {
+/** The request's user from an active user row; its roles read unless given. */
+export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'token', roles?: Role[]): Promise<CurrentUser | undefined> {
   if (!dbBool(row.active)) return undefined;
   const scope = await resolveScope(db, row.scope);
   if (!scope) return undefined;
@@ -37,7 +37,7 @@ export async function toCurrentUser(db: Knex, row: UserRow, via: 'session' | 'to
     id: row.id,
     email: row.email,
     name: row.name,
-    roles: await rolesOf(readerOf(db), row.id),
+    roles: roles ?? await rolesOf(readerOf(db), row.id),
     scope,
     mustChangePassword: dbBool(row.must_change_password),
     via,
@@ -87,11 +87,17 @@ export async function unlinkOidc(db: Knex, actor: Actor, email: string): Promise
   });
 }
 
-/** The request's user by id (undefined when no such active user or scope). */
+/**
+ * The request's user by id (undefined when no such active user or scope): the user and its roles in one read (a
+ * row per role, ordered by role), since every authenticated request pays for it.
+ */
 export async function currentUserById(db: Knex, id: number, via: 'session' | 'token'): Promise<CurrentUser | undefined> {
-  // The user and its roles on the reader: committed state, not queued behind a commit (db/connect.ts readerOf).
-  const row = await readerOf(db)('users').where('id', id).first();
-  return row ? toCurrentUser(db, row, via) : undefined;
+  // On the reader: committed state, not queued behind a commit (db/connect.ts readerOf).
+  const rows: (UserRow & { role_of_user: Role | null })[] = await readerOf(db)('users as u')
+    .leftJoin('user_roles as r', 'r.user_id', 'u.id').where('u.id', id).orderBy('r.role').select('u.*', 'r.role as role_of_user');
+  if (!rows.length) return undefined;
+  const { role_of_user: _role, ...row } = rows[0];
+  return toCurrentUser(db, row, via, rows.flatMap((r) => (r.role_of_user ? [r.role_of_user] : [])));
 }
 
 /** A user's new password (hashed), no longer a one-time password; in the caller's transaction. */
