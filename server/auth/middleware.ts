@@ -5,7 +5,7 @@ import { Forbidden, Unauthenticated } from '../http/errors';
 import { isApiRequest } from '../http/request';
 import { secureCookies } from '../config';
 import { findSession, SESSION_COOKIE, touchSession } from './sessions';
-import { verifyToken } from './tokens';
+import { tokenUser } from './tokens';
 import { currentUserById, findUserByEmail } from './users';
 
 /**
@@ -33,8 +33,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (token) {
-      const userId = await verifyToken(ctx.db, token);
-      req.user = userId ? await currentUserById(ctx.db, userId, 'token') : undefined;
+      req.user = await tokenUser(ctx.db, token);
       req.csrfToken = '';
       if (!req.user) throw new Unauthenticated();
       return next();

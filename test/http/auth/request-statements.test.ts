@@ -13,7 +13,7 @@ describe(`authentication: the SQL behind an authenticated request (${testEngine}
   after(() => { t.db.off('query', listen); });
   beforeEach(() => { seen = []; });
 
-  it('a Bearer token: the token, then the user with its roles in one read (two roles, both answered, in order)', async () => {
+  it('a Bearer token: the token, its user and the user\'s roles in one read (two roles, both answered, in order)', async () => {
     const id = await createUser(t.db, { email: 'to.roller@test.dk', roles: ['therapist', 'quality'], scope: '751' });
     const { token } = await issueToken(t.db, id, null, null);
     await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${token}`); // writes last_used_at once
@@ -23,9 +23,9 @@ describe(`authentication: the SQL behind an authenticated request (${testEngine}
 
     expect(res.status).to.equal(200);
     expect(res.body.roles).to.deep.equal(['quality', 'therapist']);
-    expect(seen, seen.join('\n')).to.have.length(2);
+    expect(seen, seen.join('\n')).to.have.length(1);
     expect(seen[0]).to.match(/from "api_tokens"|from `api_tokens`/);
-    expect(seen[1]).to.match(/left join .user_roles./);
+    expect(seen[0]).to.match(/left join .user_roles./);
   });
 
   it('a user without roles is answered with none (the outer join\'s empty row is no role)', async () => {
@@ -37,6 +37,19 @@ describe(`authentication: the SQL behind an authenticated request (${testEngine}
 
     expect(res.status).to.equal(200);
     expect(res.body.roles).to.deep.equal([]);
+  });
+
+  it('a revoked token, and a token of a deactivated user, are refused with 401', async () => {
+    const id = await createUser(t.db, { email: 'snart.vaek@test.dk', roles: ['quality'], scope: '751' });
+    const revoked = await issueToken(t.db, id, null, null);
+    const ofInactive = await issueToken(t.db, id, null, null);
+    await t.db('api_tokens').where('id', revoked.id).update({ revoked_at: new Date().toISOString() });
+    expect((await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${revoked.token}`)).status).to.equal(401);
+    expect((await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${ofInactive.token}`)).status).to.equal(200);
+
+    await t.db('users').where('id', id).update({ active: false });
+
+    expect((await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${ofInactive.token}`)).status).to.equal(401);
   });
 
   it('a session: the user with its roles in one read as well', async () => {
