@@ -41,29 +41,9 @@ export function createDb(databaseUrl: string, opts: { searchPath?: string; poolM
   const file = databaseUrl.replace(/^sqlite:/, '');
   const filename = file === ':memory:' ? file : path.resolve(ROOT, file);
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
-  const db = knex({
-    client: 'sqlite3',
-    connection: { filename },
-    useNullAsDefault: true,
-    // One connection: SQLite serialises writers anyway, and one connection keeps transactions simple.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        conn.run('PRAGMA foreign_keys = ON', (e1) => {
-          if (e1) return done(e1, conn);
-          conn.run('PRAGMA journal_mode = WAL', () => {
-            conn.run('PRAGMA busy_timeout = 5000', (e3) => {
-              conn.run(`PRAGMA synchronous = ${opts.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`, () => {
-                reusePreparedStatements(conn);
-                done(e3, conn);
-              });
-            });
-          });
-        });
-      },
-    },
-  });
+  const synchronous = opts.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL';
+  // busy_timeout first: a second process opening the file at the same time waits for the switch to WAL.
+  const db = sqliteKnex(filename, ['PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL', `PRAGMA synchronous = ${synchronous}`]);
   if (filename !== ':memory:') sqliteFiles.set(db, filename);
   return db;
 }
@@ -101,6 +81,14 @@ export function readerOf(db: Db): Db {
 
 /** knex on one read-only connection to an SQLite file (WAL is the file's; the writer set it). */
 function openReader(filename: string): Db {
+  return sqliteKnex(filename, ['PRAGMA query_only = ON', 'PRAGMA busy_timeout = 5000']);
+}
+
+/**
+ * knex on one SQLite connection (SQLite serialises writers anyway, and one connection keeps transactions simple),
+ * set up by `pragmas` in order (the first error fails the connection), its repeated statements kept prepared.
+ */
+function sqliteKnex(filename: string, pragmas: readonly string[]): Db {
   return knex({
     client: 'sqlite3',
     connection: { filename },
@@ -109,12 +97,14 @@ function openReader(filename: string): Db {
       min: 1,
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        conn.run('PRAGMA query_only = ON', (e1) => {
-          conn.run('PRAGMA busy_timeout = 5000', (e2) => {
+        const run = (i: number): void => {
+          if (i === pragmas.length) {
             reusePreparedStatements(conn);
-            done(e1 ?? e2, conn);
-          });
-        });
+            return done(null, conn);
+          }
+          conn.run(pragmas[i], (err) => (err ? done(err, conn) : run(i + 1)));
+        };
+        run(0);
       },
     },
   });
