@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hospitals, type Hospital } from '../geography';
 import type { SorKind, SorLookup } from './derive';
 
 /** The store, the SOR list and the bundle log. */
@@ -8,22 +9,26 @@ export { storedRows, upsertResources, type ResourceWrite, type StoredRow } from 
 type Db = Knex | Knex.Transaction;
 
 type SorKinds = Map<string, { kind: SorKind; municipality: string | null }>;
-const sorCache = new WeakMap<object, { at: number; kinds: Promise<SorKinds> }>();
+const sorCache = new WeakMap<object, { at: number; departments: Promise<Hospital[]>; kinds: Promise<SorKinds> }>();
 const SOR_CACHE_MS = 30_000;
 
-/** The SOR list and `hospitals` as one map (`hospitals` wins, pathway.md §1); the promise is cached briefly per database. */
+/**
+ * The SOR list and the hospital departments as one map (a department wins, pathway.md §1); the promise is cached
+ * briefly per database, and rebuilt at once when geography's department list changed (an admin's edit drops it).
+ */
 function sorKinds(db: Db): Promise<SorKinds> {
   const key = (db as { client: object }).client;
+  const departments = hospitals(db as Knex);
   const hit = sorCache.get(key);
-  if (hit && Date.now() - hit.at < SOR_CACHE_MS) return hit.kinds;
-  const kinds = Promise.all([db('hospitals').select('sor_code'), db('sor_list').select('sor_code', 'kind', 'municipality_code')])
-    .then(([hospitals, list]) => {
+  if (hit && hit.departments === departments && Date.now() - hit.at < SOR_CACHE_MS) return hit.kinds;
+  const kinds = Promise.all([departments, db('sor_list').select('sor_code', 'kind', 'municipality_code')])
+    .then(([depts, list]) => {
       const m: SorKinds = new Map(list.map((r: { sor_code: string; kind: SorKind; municipality_code: string | null }) =>
         [r.sor_code, { kind: r.kind, municipality: r.municipality_code }]));
-      for (const h of hospitals as { sor_code: string }[]) m.set(h.sor_code, { kind: 'hospital', municipality: null });
+      for (const h of depts) m.set(h.sor_code, { kind: 'hospital', municipality: null });
       return m;
     });
-  sorCache.set(key, { at: Date.now(), kinds });
+  sorCache.set(key, { at: Date.now(), departments, kinds });
   kinds.catch(() => sorCache.delete(key));
   return kinds;
 }
