@@ -4,8 +4,7 @@ import { sorLookup } from '../../../server/fhir/queries';
 import { importSorList } from '../../../server/fhir';
 import type { Db } from '../../../server/db/connect';
 import { freshDb, testEngine } from '../../helpers/db';
-
-const ADMIN = { userId: null, email: 'admin@test.dk', scope: null, ip: null };
+import { ADMIN_ACTOR as ADMIN } from './helpers';
 
 describe(`FHIR intake's SOR lookup follows the hospital departments at once (${testEngine})`, () => {
   let db: Db;
